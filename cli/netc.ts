@@ -1,0 +1,47 @@
+// netc: the command line. Each command lives in its own file and is thin: it parses
+// flags, calls the compiler, prints.
+import { check, checkHelp } from "./check.js";
+import { EXIT, processOut, UsageError, type Out } from "./io.js";
+import { list, listHelp } from "./list.js";
+import { summary, summaryHelp } from "./summary.js";
+
+const commands: Record<string, { run: (argv: string[], out: Out) => number; help: string }> = {
+  check: { run: check, help: checkHelp },
+  summary: { run: summary, help: summaryHelp },
+  list: { run: list, help: listHelp },
+};
+
+export const usage = `netc: a language for convolutional networks, and its compiler
+
+usage: netc <command> [options]
+
+commands:
+  check FILE...     check files: syntax, names, shapes (exit 1 on errors)
+  summary NET       layer table with shapes, parameters and MACs (--json for JSON)
+  list              the bundled networks
+
+Run \`netc <command> --help\` for a command's options.`;
+
+export async function main(argv: string[], out: Out = processOut()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "-h" || name === "--help" || name === "help") {
+    out.stdout(rest[0] && commands[rest[0]] ? commands[rest[0]].help : usage);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = commands[name];
+  if (!command) {
+    out.stderr(`netc: unknown command '${name}'\n\n${usage}`);
+    return EXIT.usage;
+  }
+  try {
+    return command.run(rest, out);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (e instanceof UsageError || err.code?.startsWith("ERR_PARSE_ARGS")) {
+      out.stderr(`netc ${name}: ${err.message}\n\n${command.help}`);
+      return EXIT.usage;
+    }
+    out.stderr(`netc ${name}: internal error: ${err.message ?? String(e)}\nThis is a bug in netc; please report it with the input that caused it.`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,118 @@
+// The pipeline, in order: load and parse (with imports), pick the network, elaborate it
+// into the graph IR with shapes, count. Each stage adds diagnostics; none throws.
+import type { Expr } from "./ast.js";
+import { Codes, error, hasErrors, type Diagnostic } from "./diagnostics.js";
+import { Elaborator } from "./elaborate.js";
+import { Env, EvalError, evaluate } from "./evaluate.js";
+import type { Graph } from "./ir.js";
+import { Loader, type ModuleScope } from "./modules.js";
+import { count, type Counts } from "./count.js";
+import { parseExpression } from "./parse-expression.js";
+import { UNKNOWN, type Value } from "./values.js";
+import type { SourceFile } from "./source.js";
+
+export interface CompileOptions {
+  network?: string; // which network of the file (default: the only one, or the last)
+  set?: Record<string, string>; // network arguments, as expression text
+  input?: string; // the first input's shape, e.g. "3x512x512" or "3xHxW"
+  text?: string; // the file's text, instead of reading it
+}
+
+export interface Compiled {
+  graph?: Graph;
+  counts?: Counts;
+  diagnostics: Diagnostic[];
+  sources: Map<string, SourceFile>;
+}
+
+export function compileFile(path: string, opts: CompileOptions = {}): Compiled {
+  const loader = new Loader();
+  const scope = loader.load(path, opts.text);                         // text -> CST -> AST, imports
+  const result: Compiled = { diagnostics: loader.diagnostics, sources: loader.sources };
+  if (!scope || hasErrors(result.diagnostics)) return result;
+  const target = pickNetwork(scope, opts.network, result.diagnostics); // resolution
+  if (!target) return result;
+  const args = networkArgs(target, scope, opts, loader);              // variant and --set arguments
+  const input = opts.input !== undefined ? cliValue("--input", opts.input, scope, loader) : undefined;
+  if (hasErrors(result.diagnostics) || !args) return result;
+  const elaborator = new Elaborator({ args, input: input?.value, inputSpan: input?.span });
+  const graph = elaborator.network(target.decl, target.scope);       // elaboration + shape inference
+  result.diagnostics.push(...elaborator.diagnostics);
+  if (hasErrors(result.diagnostics)) return result;
+  return { ...result, graph, counts: count(graph) };                  // parameters, MACs, memory
+}
+
+interface Target {
+  decl: import("./ast.js").NetworkDecl;
+  scope: ModuleScope;
+  variantArgs: { name: string; expr: Expr; scope: ModuleScope }[];
+}
+
+/** The named network (following variants to their base), or the file's last network. */
+function pickNetwork(scope: ModuleScope, name: string | undefined, diags: Diagnostic[]): Target | undefined {
+  const own = scope.program.items.filter((i) => i.kind === "network" || i.kind === "variant");
+  const chosen = name ?? own[own.length - 1]?.name;
+  if (!chosen) {
+    diags.push(error(Codes.noInput, `${scope.file} declares no network`));
+    return undefined;
+  }
+  const variantArgs: Target["variantArgs"] = [];
+  let v = scope.visible.get(chosen);
+  const seen = new Set<string>();
+  while (v && v.decl.kind === "variant" && !seen.has(v.decl.name)) {
+    seen.add(v.decl.name);
+    const at = v;
+    variantArgs.unshift(...(at.decl as import("./ast.js").VariantDecl).args.map((a) => ({ name: a.name ?? "", expr: a.value, scope: at.scope })));
+    const base = (at.decl as import("./ast.js").VariantDecl).base;
+    v = at.scope.visible.get(base);
+    if (!v) {
+      diags.push(error(Codes.undefinedName, `\`${base}\` is not a network`, (at.decl as import("./ast.js").VariantDecl).baseSpan));
+      return undefined;
+    }
+    const positional = (at.decl as import("./ast.js").VariantDecl).args.find((a) => !a.name);
+    if (positional) {
+      diags.push(error(Codes.badArgument, "a variant's arguments must be named, e.g. `resnet(layers = [2, 2, 2, 2])`", positional.span));
+      return undefined;
+    }
+  }
+  if (!v || v.decl.kind !== "network") {
+    const names = own.map((i) => i.name).join(", ");
+    diags.push(error(Codes.undefinedName, v ? `\`${chosen}\` is a block, not a network` : `no network named \`${chosen}\` in ${scope.file}`, v?.decl.nameSpan));
+    if (names) diags[diags.length - 1].notes.push(`networks here: ${names}`);
+    return undefined;
+  }
+  return { decl: v.decl, scope: v.scope, variantArgs };
+}
+
+function networkArgs(t: Target, scope: ModuleScope, opts: CompileOptions, loader: Loader): Map<string, Value> | undefined {
+  const args = new Map<string, Value>();
+  try {
+    for (const a of t.variantArgs) args.set(a.name, evaluate(a.expr, { env: new Env(), scope: a.scope, incoming: UNKNOWN }));
+  } catch (e) {
+    if (!(e instanceof EvalError)) throw e;
+    loader.diagnostics.push(error(e.code, e.message, e.span));
+    return undefined;
+  }
+  for (const [k, text] of Object.entries(opts.set ?? {})) {
+    const v = cliValue(`--set ${k}`, text, scope, loader);
+    if (!v) return undefined;
+    args.set(k, v.value);
+  }
+  return args;
+}
+
+/** Parses and evaluates a value given on the command line, as a .net expression. */
+function cliValue(what: string, text: string, scope: ModuleScope, loader: Loader) {
+  const parsed = parseExpression(text, what);
+  loader.sources.set(what, parsed.source);
+  loader.diagnostics.push(...parsed.diagnostics);
+  if (!parsed.expr) return undefined;
+  try {
+    const value = evaluate(parsed.expr, { env: new Env(), scope, incoming: UNKNOWN, symbols: what === "--input" });
+    return { value, span: parsed.expr.span };
+  } catch (e) {
+    if (!(e instanceof EvalError)) throw e;
+    loader.diagnostics.push(error(e.code, e.message, e.span));
+    return undefined;
+  }
+}

@@ -1,0 +1,286 @@
+// Evaluation of expressions: arithmetic (exact integer division with //), comparisons,
+// logic, lists, `in.channels` of the incoming tensor, built-in functions, and symbolic
+// sizes where a computation allows them.
+import type { Arg, Expr } from "./ast.js";
+import type { Span } from "./diagnostics.js";
+import type { ModuleScope } from "./modules.js";
+import { add, dimEquals, floorDiv, isSym, mul, sub, Sym, type Dim } from "./symbolic.js";
+import { isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "./values.js";
+
+export class EvalError extends Error {
+  constructor(
+    message: string,
+    readonly span: Span,
+    readonly code = "E0207",
+    readonly note?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const MAX_LIST = 1_000_000;
+
+/** Lexical variables: a chain of maps. */
+export class Env {
+  private readonly vars = new Map<string, Value>();
+  constructor(readonly parent?: Env) {}
+  get(name: string): Value | undefined {
+    for (let e: Env | undefined = this; e; e = e.parent) {
+      const v = e.vars.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+  hasOwn(name: string): boolean {
+    return this.vars.has(name);
+  }
+  set(name: string, v: Value) {
+    this.vars.set(name, v);
+  }
+  names(): string[] {
+    const out: string[] = [];
+    for (let e: Env | undefined = this; e; e = e.parent) out.push(...e.vars.keys());
+    return out;
+  }
+}
+
+export interface EvalContext {
+  env: Env;
+  scope: ModuleScope;
+  incoming: Value; // the value of `in`
+  symbols?: boolean; // unknown names become symbolic sizes (input shapes)
+}
+
+export function evaluate(e: Expr, cx: EvalContext): Value {
+  switch (e.kind) {
+    case "number":
+    case "string":
+    case "bool":
+      return e.value;
+    case "in":
+      return cx.incoming;
+    case "name":
+      return lookup(e.name, e.span, cx);
+    case "dims":
+      return e.parts.map((p) => evaluate(p, cx));
+    case "list":
+      return e.items.map((p) => evaluate(p, cx));
+    case "index":
+      return index(evaluate(e.target, cx), evaluate(e.index, cx), e);
+    case "member":
+      return member(evaluate(e.target, cx), e.name, e.span);
+    case "call":
+      return callBuiltin(e, cx);
+    case "unary":
+      return unary(e.op, evaluate(e.operand, cx), e.span);
+    case "cond": {
+      const c = evaluate(e.cond, cx);
+      if (isUnknown(c)) return UNKNOWN;
+      return truth(c, e.cond.span) ? evaluate(e.then, cx) : evaluate(e.else, cx);
+    }
+    case "binary":
+      return binary(e, cx);
+  }
+}
+
+function lookup(name: string, span: Span, cx: EvalContext): Value {
+  const v = cx.env.get(name);
+  if (v !== undefined) return v;
+  const decl = cx.scope.visible.get(name);
+  if (decl?.decl.kind === "block") return { kind: "block", decl: decl.decl, scope: decl.scope };
+  if (cx.symbols && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return Sym.variable(name);
+  throw new EvalError(`\`${name}\` is not defined`, span, "E0201", suggest(name, [...cx.env.names(), ...cx.scope.visible.keys()]));
+}
+
+export function truth(v: Value, span: Span): boolean {
+  if (typeof v !== "boolean") throw new EvalError(`a condition must be true or false, got ${typeName(v)} (${show(v)})`, span);
+  return v;
+}
+
+function index(target: Value, i: Value, e: Expr & { kind: "index" }): Value {
+  if (isUnknown(target) || isUnknown(i)) return UNKNOWN;
+  if (!Array.isArray(target)) throw new EvalError(`only lists can be indexed, this is ${typeName(target)}`, e.target.span);
+  if (typeof i !== "number" || !Number.isInteger(i)) throw new EvalError(`a list index must be an integer, got ${show(i)}`, e.index.span);
+  const k = i < 0 ? target.length + i : i;
+  if (k < 0 || k >= target.length)
+    throw new EvalError(`index ${i} is out of range for a list of ${target.length}`, e.index.span);
+  return target[k];
+}
+
+function member(target: Value, name: string, span: Span): Value {
+  if (isUnknown(target)) return UNKNOWN;
+  if (!isTensor(target)) throw new EvalError(`${typeName(target)} has no field .${name}`, span);
+  if (!target.shape) return UNKNOWN;
+  const s = target.shape;
+  const dims: Record<string, number> = { channels: 0, height: 1, width: 2 };
+  if (name in dims) {
+    if (s.length !== 3) throw new EvalError(`in.${name} needs a CxHxW input, the input here is ${s.map(String).join("x")}`, span);
+    return s[dims[name]];
+  }
+  if (name === "shape") return [...s];
+  if (name === "rank") return s.length;
+  if (name === "size") return s.reduce<Dim>((p, d) => mul(p, d), 1);
+  throw new EvalError(`a tensor has no field .${name}`, span, "E0207", "fields: channels, height, width, shape, rank, size");
+}
+
+function unary(op: "-" | "not", v: Value, span: Span): Value {
+  if (isUnknown(v)) return UNKNOWN;
+  if (op === "not") return !truth(v, span);
+  if (typeof v === "number") return -v;
+  if (isSym(v)) return sub(0, v);
+  throw new EvalError(`cannot negate ${typeName(v)}`, span);
+}
+
+const isNum = (v: Value): v is number | Sym => typeof v === "number" || isSym(v);
+
+function binary(e: Expr & { kind: "binary" }, cx: EvalContext): Value {
+  const l = evaluate(e.left, cx);
+  if (e.op === "and" || e.op === "or") {
+    if (isUnknown(l)) return UNKNOWN;
+    const lb = truth(l, e.left.span);
+    if (e.op === "and" ? !lb : lb) return lb;
+    const r = evaluate(e.right, cx);
+    return isUnknown(r) ? UNKNOWN : truth(r, e.right.span);
+  }
+  const r = evaluate(e.right, cx);
+  if (isUnknown(l) || isUnknown(r)) return UNKNOWN;
+  if (e.op === "==" || e.op === "!=") return equal(l, r, e) === (e.op === "==");
+  if (e.op === "+" && Array.isArray(l) && Array.isArray(r)) {
+    if (l.length + r.length > MAX_LIST) throw new EvalError(`list too long (more than ${MAX_LIST} items)`, e.span, "E0401");
+    return [...l, ...r];
+  }
+  if (!isNum(l) || !isNum(r))
+    throw new EvalError(`\`${e.op}\` needs numbers, got ${typeName(l)} and ${typeName(r)}`, e.span);
+  if (typeof l === "number" && typeof r === "number") return arith(e.op, l, r, e);
+  return symbolic(e.op, l, r, e);
+}
+
+function arith(op: string, l: number, r: number, e: Expr): Value {
+  switch (op) {
+    case "+": return l + r;
+    case "-": return l - r;
+    case "*": return l * r;
+    case "/":
+      if (r === 0) throw new EvalError("division by zero", e.span);
+      return l / r;
+    case "//":
+      if (r === 0) throw new EvalError("division by zero", e.span);
+      return Math.floor(l / r);
+    case "%":
+      if (r === 0) throw new EvalError("division by zero", e.span);
+      return l - Math.floor(l / r) * r;
+    case "<": return l < r;
+    case "<=": return l <= r;
+    case ">": return l > r;
+    case ">=": return l >= r;
+  }
+  throw new EvalError(`unknown operator ${op}`, e.span);
+}
+
+function symbolic(op: string, l: Dim, r: Dim, e: Expr): Value {
+  switch (op) {
+    case "+": return add(l, r);
+    case "-": return sub(l, r);
+    case "*": return mul(l, r);
+    case "//":
+    case "/":
+      if (typeof r === "number" && Number.isInteger(r) && r > 0) {
+        const q = floorDiv(l, r);
+        if (op === "//" || dimEquals(mul(q, r), l)) return q;
+      }
+  }
+  throw new EvalError(`cannot compute \`${op}\` on the symbolic size ${String(isSym(l) ? l : r)}`, e.span, "E0304",
+    "symbolic sizes allow +, -, *, and // by a positive integer");
+}
+
+function equal(l: Value, r: Value, e: Expr): boolean {
+  if (isSym(l) || isSym(r)) {
+    if (dimEquals(l as Dim, r as Dim)) return true;
+    throw new EvalError(`cannot decide whether ${show(l)} equals ${show(r)} for every input size`, e.span, "E0304");
+  }
+  if (Array.isArray(l) && Array.isArray(r)) return l.length === r.length && l.every((x, i) => equal(x, r[i], e));
+  if (typeof l === "object" && typeof r === "object") return l === r;
+  return l === r;
+}
+
+// ---- built-in functions ---------------------------------------------------------------
+const builtins: Record<string, (args: Value[], span: Span) => Value> = {
+  range(args, span) {
+    const nums = args.map((a) => intArg(a, span));
+    const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+    if (step === 0 || nums.length === 0 || nums.length > 3) throw new EvalError("range takes (stop), (start, stop) or (start, stop, step) with step != 0", span);
+    const n = Math.max(0, Math.ceil((stop - start) / step));
+    if (n > MAX_LIST) throw new EvalError(`range of ${n} values is too long (at most ${MAX_LIST})`, span, "E0401");
+    return Array.from({ length: n }, (_, i) => start + i * step);
+  },
+  len(args, span) {
+    if (args.length !== 1 || !Array.isArray(args[0])) throw new EvalError("len takes one list", span);
+    return args[0].length;
+  },
+  min: (args, span) => extreme(args, span, (a, b) => a < b),
+  max: (args, span) => extreme(args, span, (a, b) => a > b),
+  sum(args, span) {
+    const list = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+    return list.reduce<number>((s, v) => s + numArg(v, span), 0);
+  },
+  floor: (args, span) => Math.floor(numArg(args[0], span)),
+  ceil: (args, span) => Math.ceil(numArg(args[0], span)),
+  round: (args, span) => Math.round(numArg(args[0], span)),
+  int: (args, span) => Math.trunc(numArg(args[0], span)),
+  abs: (args, span) => Math.abs(numArg(args[0], span)),
+};
+
+function numArg(v: Value | undefined, span: Span): number {
+  if (typeof v !== "number") throw new EvalError(`expected a number, got ${v === undefined ? "nothing" : typeName(v)}`, span);
+  return v;
+}
+function intArg(v: Value, span: Span): number {
+  const n = numArg(v, span);
+  if (!Number.isInteger(n)) throw new EvalError(`expected an integer, got ${n}`, span);
+  return n;
+}
+function extreme(args: Value[], span: Span, better: (a: number, b: number) => boolean): number {
+  const list = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+  if (list.length === 0) throw new EvalError("min and max need at least one value", span);
+  return list.map((v) => numArg(v, span)).reduce((a, b) => (better(b, a) ? b : a));
+}
+
+function callBuiltin(e: Expr & { kind: "call" }, cx: EvalContext): Value {
+  if (e.callee.kind !== "name" || !(e.callee.name in builtins))
+    throw new EvalError(
+      e.callee.kind === "name" ? `\`${e.callee.name}\` is not a function` : "only built-in functions can be called in an expression",
+      e.callee.span, "E0203", `functions: ${Object.keys(builtins).join(", ")}`,
+    );
+  const named = e.args.find((a: Arg) => a.name);
+  if (named) throw new EvalError(`${e.callee.name} takes no named arguments`, named.span);
+  const args = e.args.map((a) => evaluate(a.value, cx));
+  if (args.some(isUnknown)) return UNKNOWN;
+  if (args.some(isSym)) throw new EvalError(`${e.callee.name} needs concrete numbers`, e.span, "E0304");
+  return builtins[e.callee.name](args, e.span);
+}
+
+/** "did you mean" for a misspelt name. */
+export function suggest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = distance(name, c);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best ? `did you mean \`${best}\`?` : undefined;
+}
+
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}

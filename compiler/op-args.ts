@@ -1,0 +1,74 @@
+// Conversion of argument values to the types ops expect, with the PyTorch conventions:
+// a size is `3`, `3x3` or `[3, 3]`; a padding may also be "same" or "valid".
+import { isSym } from "./symbolic.js";
+import { isUnknown, show, typeName, type Value } from "./values.js";
+
+export type Pair = [number, number];
+export type ArgType = "count" | "int" | "number" | "prob" | "bool" | "string" | "pair" | "pair0" | "padding" | "shape" | "sides";
+
+/** Thrown when a value does not have the expected type; the caller adds the span. */
+export class ArgTypeError extends Error {}
+
+const MAX_SIZE = 2 ** 31 - 1;
+
+function int(v: Value, what: string, min: number): number {
+  if (isSym(v)) throw new ArgTypeError(`${what} must be a concrete integer, got the symbolic size ${show(v)}`);
+  if (typeof v !== "number" || !Number.isInteger(v)) throw new ArgTypeError(`${what} must be an integer, got ${typeName(v)} (${show(v)})`);
+  if (v < min) throw new ArgTypeError(`${what} must be at least ${min}, got ${v}`);
+  if (v > MAX_SIZE) throw new ArgTypeError(`${what} is too large: ${v} (at most ${MAX_SIZE})`);
+  return v;
+}
+
+function pair(v: Value, what: string, min: number): Pair {
+  if (Array.isArray(v)) {
+    if (v.length !== 2) throw new ArgTypeError(`${what} must have 2 sizes (height x width), got ${v.length}`);
+    return [int(v[0], what, min), int(v[1], what, min)];
+  }
+  const n = int(v, what, min);
+  return [n, n];
+}
+
+export const argTypes: Record<ArgType, (v: Value, what: string) => unknown> = {
+  count: (v, w) => int(v, w, 1),
+  int: (v, w) => int(v, w, -MAX_SIZE),
+  number(v, w) {
+    if (typeof v !== "number") throw new ArgTypeError(`${w} must be a number, got ${typeName(v)}`);
+    return v;
+  },
+  prob(v, w) {
+    if (typeof v !== "number" || v < 0 || v > 1) throw new ArgTypeError(`${w} must be a probability between 0 and 1, got ${show(v)}`);
+    return v;
+  },
+  bool(v, w) {
+    if (typeof v !== "boolean") throw new ArgTypeError(`${w} must be true or false, got ${typeName(v)}`);
+    return v;
+  },
+  string(v, w) {
+    if (typeof v !== "string") throw new ArgTypeError(`${w} must be a string, got ${typeName(v)}`);
+    return v;
+  },
+  pair: (v, w) => pair(v, w, 1),
+  pair0: (v, w) => pair(v, w, 0),
+  padding(v, w) {
+    if (v === "same" || v === "valid") return v;
+    if (typeof v === "string") throw new ArgTypeError(`${w} must be a size, "same" or "valid", got ${show(v)}`);
+    return pair(v, w, 0);
+  },
+  shape(v, w) {
+    const list = Array.isArray(v) ? v : [v];
+    return list.map((d) => (d === -1 ? -1 : int(d, w, 1)));
+  },
+  sides(v, w) {
+    if (Array.isArray(v)) {
+      if (v.length !== 4) throw new ArgTypeError(`${w} must be one size or [left, right, top, bottom]`);
+      return v.map((d) => int(d, w, 0));
+    }
+    const n = int(v, w, 0);
+    return [n, n, n, n];
+  },
+};
+
+export function convertArg(type: ArgType, v: Value, what: string): unknown {
+  if (isUnknown(v)) return v;
+  return argTypes[type](v, what);
+}

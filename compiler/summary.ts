@@ -1,0 +1,106 @@
+// Summaries: a torchinfo-like table (layer tree with depth, output shape, parameters,
+// MACs; blocks collapse below a depth) with totals, and the same facts as JSON.
+import { moduleTotals, type Counts } from "./count.js";
+import type { Graph, ModuleNode } from "./ir.js";
+import { weightName } from "./ir.js";
+import { formatDim, type Dim } from "./symbolic.js";
+import { formatShape, type Shape } from "./values.js";
+
+const grouped = (n: number) => n.toLocaleString("en-US");
+const fmtCount = (d: Dim) => (typeof d === "number" ? (d === 0 ? "--" : grouped(d)) : formatDim(d));
+
+function humanUnits(n: number, unit: string): string {
+  const units = ["", "K", "M", "G", "T"];
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < units.length - 1) [v, i] = [v / 1000, i + 1];
+  return `${v.toFixed(i ? 2 : 0)} ${units[i]}${unit}`;
+}
+const mib = (values: number) => `${((values * 4) / 2 ** 20).toFixed(2)} MiB`;
+
+function outputOf(m: ModuleNode): number | undefined {
+  if (m.output !== undefined) return m.output;
+  for (let i = m.children.length - 1; i >= 0; i--) {
+    const o = outputOf(m.children[i]);
+    if (o !== undefined) return o;
+  }
+  return undefined;
+}
+
+export interface TableOptions {
+  depth?: number; // rows below this depth are folded into their parent (default 3)
+}
+
+export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}): string {
+  const maxDepth = opts.depth ?? 3;
+  const totals = moduleTotals(g);
+  const rows: string[][] = [];
+  const shapeOf = (m: ModuleNode) => {
+    const o = outputOf(m);
+    const s = o === undefined ? null : g.nodes[o].shape;
+    return s ? formatShape(s) : "?";
+  };
+  const walk = (m: ModuleNode, depth: number, prefix: string, index: string) => {
+    m.children.forEach((c, i) => {
+      const last = i === m.children.length - 1;
+      const idx = `${depth}-${i + 1}`;
+      const t = totals.get(c)!;
+      rows.push([`${prefix}${last ? "└─" : "├─"}${c.label}`, c.type, idx, shapeOf(c), fmtCount(t.params), fmtCount(t.macs)]);
+      if (depth < maxDepth && c.kind !== "layer") walk(c, depth + 1, prefix + (last ? "  " : "│ "), idx);
+    });
+    void index;
+  };
+  walk(g.root, 1, "", "");
+  const header = ["Layer", "Type", "Depth-Idx", "Output shape", "Params", "MACs"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const right = new Set([4, 5]);
+  const line = (r: string[]) =>
+    r.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const rule = "=".repeat(widths.reduce((a, b) => a + b + 2, -2));
+  const ins = g.inputs.map((p) => `${p.name} ${formatShape(g.nodes[p.node].shape ?? [])}`).join(", ");
+  const outs = g.outputs.map((p) => `${p.name} ${formatShape(g.nodes[p.node].shape ?? [])}`).join(", ");
+  const macs = typeof counts.macs === "number" ? `${grouped(counts.macs)} (${humanUnits(counts.macs, "MACs")})` : formatDim(counts.macs);
+  const act = typeof counts.activations === "number" ? mib(counts.activations) : `${formatDim(counts.activations)} values`;
+  const lines = [
+    rule,
+    line(header),
+    rule,
+    ...rows.map(line),
+    rule,
+    `Network: ${g.network}    Input: ${ins}    Output: ${outs}`,
+    `Trainable params: ${grouped(counts.params)}`,
+    `Buffers: ${grouped(counts.buffers)} running statistics` + (counts.counters ? ` (+${counts.counters} batch counters)` : ""),
+    `MACs: ${macs}`,
+    `Params size: ${mib(counts.params + counts.buffers)}    Activations: ${act} (sum of layer outputs)` +
+      (counts.peakActivations !== null ? `, peak ${mib(counts.peakActivations)}` : "") + " (float32, batch 1)",
+    rule,
+  ];
+  return lines.join("\n");
+}
+
+const jsonDim = (d: Dim) => (typeof d === "number" ? d : formatDim(d));
+const jsonShape = (s: Shape | null) => (s ?? []).map(jsonDim);
+
+export function summaryJson(g: Graph, counts: Counts) {
+  return {
+    network: g.network,
+    inputs: g.inputs.map((p) => ({ name: p.name, shape: jsonShape(g.nodes[p.node].shape) })),
+    outputs: g.outputs.map((p) => ({ name: p.name, shape: jsonShape(g.nodes[p.node].shape) })),
+    params: counts.params,
+    buffers: counts.buffers,
+    bufferCounters: counts.counters,
+    macs: jsonDim(counts.macs),
+    activations: jsonDim(counts.activations),
+    peakActivations: counts.peakActivations,
+    layers: g.nodes
+      .filter((n) => n.op !== "input")
+      .map((n) => ({
+        name: n.name,
+        op: n.op,
+        outputShape: jsonShape(n.shape),
+        params: n.weights.reduce((s, w) => (w.kind === "parameter" ? s + w.shape.reduce((p, d) => p * d, 1) : s), 0),
+        macs: jsonDim(n.macs),
+      })),
+    tensors: g.nodes.flatMap((n) => n.weights.map((w) => ({ name: weightName(n, w), shape: w.shape, kind: w.kind }))),
+  };
+}

@@ -1,0 +1,384 @@
+// The Chevrotain parser: text tokens to a concrete syntax tree. One instance is built
+// once and reused. Error recovery is on, so one run reports every syntax error it can.
+import { CstParser, type CstNode, type IToken } from "./chevrotain.js";
+import * as T from "./tokens.js";
+
+class NetParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: "full", maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  // ---- top level -------------------------------------------------------------
+  program = this.RULE("program", () => {
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        { ALT: () => this.SUBRULE(this.importDecl) },
+        { ALT: () => this.SUBRULE(this.blockDecl) },
+        { ALT: () => this.SUBRULE(this.networkDecl) },
+      ]),
+    );
+  });
+
+  separator = this.RULE("separator", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Newline) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
+  });
+
+  importDecl = this.RULE("importDecl", () => {
+    this.CONSUME(T.Import);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  blockDecl = this.RULE("blockDecl", () => {
+    this.CONSUME(T.Block);
+    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.paramList);
+    this.SUBRULE(this.body);
+  });
+
+  networkDecl = this.RULE("networkDecl", () => {
+    this.CONSUME(T.Network);
+    this.CONSUME(T.Identifier);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Equals);
+          this.CONSUME2(T.Identifier, { LABEL: "base" });
+          this.CONSUME(T.LParen);
+          this.OPTION(() => this.SUBRULE(this.argList));
+          this.CONSUME(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION2(() => this.SUBRULE(this.paramList));
+          this.SUBRULE(this.body);
+        },
+      },
+    ]);
+  });
+
+  paramList = this.RULE("paramList", () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.param) });
+    this.CONSUME(T.RParen);
+  });
+
+  param = this.RULE("param", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  // ---- statements ------------------------------------------------------------
+  body = this.RULE("body", () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.separator));
+    this.OPTION(() => {
+      this.SUBRULE(this.statement);
+      this.MANY2(() => {
+        this.AT_LEAST_ONE(() => this.SUBRULE2(this.separator));
+        this.OPTION2(() => this.SUBRULE2(this.statement));
+      });
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  statement = this.RULE("statement", () => {
+    this.OPTION(() => this.SUBRULE(this.label));
+    this.OR([
+      { ALT: () => this.SUBRULE(this.letStmt) },
+      { ALT: () => this.SUBRULE(this.inputStmt) },
+      { ALT: () => this.SUBRULE(this.callStmt) },
+      { ALT: () => this.SUBRULE(this.body) },
+      { ALT: () => this.SUBRULE(this.repeatStmt) },
+      { ALT: () => this.SUBRULE(this.forStmt) },
+      { ALT: () => this.SUBRULE(this.ifStmt) },
+      { ALT: () => this.SUBRULE(this.residualStmt) },
+      { ALT: () => this.SUBRULE(this.combineStmt) },
+      { ALT: () => this.SUBRULE(this.fromStmt) },
+      { ALT: () => this.SUBRULE(this.headStmt) },
+    ]);
+  });
+
+  label = this.RULE("label", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Integer) }]);
+    this.CONSUME(T.Colon);
+  });
+
+  letStmt = this.RULE("letStmt", () => {
+    this.CONSUME(T.Let);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression);
+  });
+
+  inputStmt = this.RULE("inputStmt", () => {
+    this.CONSUME(T.Input);
+    this.SUBRULE(this.expression);
+    this.OPTION(() => {
+      this.CONSUME(T.As);
+      this.CONSUME(T.Identifier);
+    });
+  });
+
+  callStmt = this.RULE("callStmt", () => {
+    this.CONSUME(T.Identifier);
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.OPTION(() => this.SUBRULE(this.argList));
+            this.CONSUME(T.RParen);
+          },
+        },
+        { ALT: () => this.OPTION2(() => this.SUBRULE2(this.argList)) },
+      ],
+    });
+  });
+
+  argList = this.RULE("argList", () => {
+    this.SUBRULE(this.arg);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.arg);
+    });
+  });
+
+  arg = this.RULE("arg", () => {
+    this.OPTION(() => {
+      this.CONSUME(T.Identifier);
+      this.CONSUME(T.Equals);
+    });
+    this.SUBRULE(this.expression);
+  });
+
+  repeatStmt = this.RULE("repeatStmt", () => {
+    this.CONSUME(T.Repeat);
+    this.SUBRULE(this.expression);
+    this.OPTION(() => {
+      this.CONSUME(T.As);
+      this.CONSUME(T.Identifier);
+    });
+    this.SUBRULE(this.body);
+  });
+
+  forStmt = this.RULE("forStmt", () => {
+    this.CONSUME(T.For);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.In);
+    this.SUBRULE(this.expression);
+    this.SUBRULE(this.body);
+  });
+
+  ifStmt = this.RULE("ifStmt", () => {
+    this.CONSUME(T.If);
+    this.SUBRULE(this.expression);
+    this.SUBRULE(this.body);
+    this.OPTION(() => {
+      this.CONSUME(T.Else);
+      this.OR([{ ALT: () => this.SUBRULE(this.ifStmt) }, { ALT: () => this.SUBRULE2(this.body) }]);
+    });
+  });
+
+  residualStmt = this.RULE("residualStmt", () => {
+    this.CONSUME(T.Residual);
+    this.OPTION(() => this.SUBRULE(this.whenClause));
+    this.SUBRULE(this.body);
+    this.OPTION2(() => this.SUBRULE(this.shortcutClause));
+  });
+
+  shortcutClause = this.RULE("shortcutClause", () => {
+    this.CONSUME(T.Shortcut);
+    this.OPTION(() => this.CONSUME(T.Identifier));
+    this.OPTION2(() => this.SUBRULE(this.whenClause));
+    this.SUBRULE(this.body);
+  });
+
+  whenClause = this.RULE("whenClause", () => {
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expression);
+  });
+
+  combineStmt = this.RULE("combineStmt", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Concat) },
+      { ALT: () => this.CONSUME(T.Add) },
+      { ALT: () => this.CONSUME(T.Mul) },
+    ]);
+    this.SUBRULE(this.body);
+  });
+
+  fromStmt = this.RULE("fromStmt", () => {
+    this.CONSUME(T.From);
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Input) }]);
+    this.OPTION(() => this.SUBRULE(this.body));
+  });
+
+  headStmt = this.RULE("headStmt", () => {
+    this.CONSUME(T.Head);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.SUBRULE(this.whenClause));
+    this.SUBRULE(this.body);
+  });
+
+  // ---- expressions, loosest binding first --------------------------------------
+  expression = this.RULE("expression", () => {
+    this.SUBRULE(this.orExpr);
+    this.OPTION(() => {
+      this.CONSUME(T.If);
+      this.SUBRULE2(this.orExpr);
+      this.CONSUME(T.Else);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  orExpr = this.RULE("orExpr", () => {
+    this.SUBRULE(this.andExpr);
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      this.SUBRULE2(this.andExpr);
+    });
+  });
+
+  andExpr = this.RULE("andExpr", () => {
+    this.SUBRULE(this.notExpr);
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      this.SUBRULE2(this.notExpr);
+    });
+  });
+
+  notExpr = this.RULE("notExpr", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Not);
+          this.SUBRULE(this.notExpr);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]);
+  });
+
+  comparison = this.RULE("comparison", () => {
+    this.SUBRULE(this.additive);
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.EqEq) },
+        { ALT: () => this.CONSUME(T.NotEq) },
+        { ALT: () => this.CONSUME(T.LessEq) },
+        { ALT: () => this.CONSUME(T.GreaterEq) },
+        { ALT: () => this.CONSUME(T.Less) },
+        { ALT: () => this.CONSUME(T.Greater) },
+      ]);
+      this.SUBRULE2(this.additive);
+    });
+  });
+
+  additive = this.RULE("additive", () => {
+    this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.SUBRULE2(this.multiplicative);
+    });
+  });
+
+  multiplicative = this.RULE("multiplicative", () => {
+    this.SUBRULE(this.unary);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star) },
+        { ALT: () => this.CONSUME(T.SlashSlash) },
+        { ALT: () => this.CONSUME(T.Slash) },
+        { ALT: () => this.CONSUME(T.Percent) },
+      ]);
+      this.SUBRULE2(this.unary);
+    });
+  });
+
+  unary = this.RULE("unary", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.postfix) },
+    ]);
+  });
+
+  postfix = this.RULE("postfix", () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            this.SUBRULE(this.expression);
+            this.CONSUME(T.RBracket);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Dot);
+            this.CONSUME(T.Identifier);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.OPTION(() => this.SUBRULE(this.argList));
+            this.CONSUME(T.RParen);
+          },
+        },
+      ]),
+    );
+  });
+
+  primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Integer) },
+      { ALT: () => this.CONSUME(T.Float) },
+      { ALT: () => this.CONSUME(T.Dims) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.In) },
+      { ALT: () => this.SUBRULE(this.parenExpr) },
+      { ALT: () => this.SUBRULE(this.listExpr) },
+    ]);
+  });
+
+  parenExpr = this.RULE("parenExpr", () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RParen);
+  });
+
+  listExpr = this.RULE("listExpr", () => {
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.OPTION2(() => this.SUBRULE2(this.expression));
+      });
+    });
+    this.CONSUME(T.RBracket);
+  });
+}
+
+export const parser = new NetParser();
+
+export function parseTokens(tokens: IToken[]): CstNode {
+  parser.input = tokens;
+  return parser.program();
+}
