@@ -196,7 +196,8 @@ export class Elaborator {
 
   private call(s: A.CallStmt, ctx: Ctx, input: Tensor): Tensor {
     const local = ctx.env.get(s.callee);
-    if (local !== undefined) {
+    const global = ctx.frame.scope.visible.has(s.callee) || ops.has(s.callee);
+    if (local !== undefined && (isBlock(local) || !global)) {
       if (isBlock(local)) return this.block(local, s, ctx, input);
       if (isUnknown(local)) return { node: input.node, shape: null };
       throw new EvalError(`\`${s.callee}\` is ${typeName(local)} (${show(local)}), not a layer or a block`, s.calleeSpan, Codes.notCallable);
