@@ -13,19 +13,19 @@ diagnostics and exits 1 if any file has an error, 0 otherwise.
 options:
   -h, --help   show this help`;
 
-export function check(argv: string[], out: Out): number {
+export async function check(argv: string[], out: Out): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
   if (values.help) return out.stdout(checkHelp), EXIT.ok;
   if (positionals.length === 0) throw new UsageError("netc check needs at least one file");
   let code: number = EXIT.ok;
   for (const file of positionals) {
     const loader = new Loader();
-    const scope = loader.load(file);
+    const scope = await loader.load(file);
     const networks = scope?.program.items.filter((i) => i.kind === "network" || i.kind === "variant").map((i) => i.name) ?? [];
     let fileCode = report(loader.diagnostics, loader.sources, out);
     if (fileCode === EXIT.ok) {
       for (const network of networks) {
-        const r = compileFile(file, { network });
+        const r = await compileFile(file, { network });
         fileCode = Math.max(fileCode, report(r.diagnostics, r.sources, out));
       }
     }

@@ -13,21 +13,22 @@ Lists the networks of the bundled library (networks/*.net) with their input and
 output shapes, trainable parameters and MACs. Any of them can be given by name to
 \`netc summary\`.`;
 
-export function list(argv: string[], out: Out): number {
+export async function list(argv: string[], out: Out): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
   if (values.help) return out.stdout(listHelp), EXIT.ok;
-  const rows = libraryNetworks().map(({ name, file }) => {
-    const r = compileFile(file, { network: name });
+  const rows = [];
+  for (const { name, file } of libraryNetworks()) {
+    const r = await compileFile(file, { network: name });
     const g = r.graph;
-    return {
+    rows.push({
       name,
       file: basename(file),
       input: g ? g.inputs.map((p) => formatShape(g.nodes[p.node].shape ?? [])).join(", ") : "error",
       output: g ? g.outputs.map((p) => formatShape(g.nodes[p.node].shape ?? [])).join(", ") : "error",
       params: r.counts?.params ?? null,
       macs: r.counts ? formatDim(r.counts.macs) : null,
-    };
-  });
+    });
+  }
   if (values.json) return out.stdout(JSON.stringify(rows, null, 1)), EXIT.ok;
   const table = [["network", "file", "input", "output", "params", "MACs"], ...rows.map((r) => [
     r.name, r.file, r.input, r.output, r.params?.toLocaleString("en-US") ?? "error", r.macs ? Number(r.macs).toLocaleString("en-US") : "error",

@@ -5,7 +5,7 @@ import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
 import { summary, summaryHelp } from "./summary.js";
 
-const commands: Record<string, { run: (argv: string[], out: Out) => number; help: string }> = {
+const commands: Record<string, { run: (argv: string[], out: Out) => Promise<number>; help: string }> = {
   check: { run: check, help: checkHelp },
   summary: { run: summary, help: summaryHelp },
   list: { run: list, help: listHelp },
@@ -34,7 +34,7 @@ export async function main(argv: string[], out: Out = processOut()): Promise<num
     return EXIT.usage;
   }
   try {
-    return command.run(rest, out);
+    return await command.run(rest, out);
   } catch (e) {
     const err = e as Error & { code?: string };
     if (e instanceof UsageError || err.code?.startsWith("ERR_PARSE_ARGS")) {

@@ -19,7 +19,7 @@ options:
   --json           print one JSON object instead of the table
   -h, --help       show this help`;
 
-export function summary(argv: string[], out: Out): number {
+export async function summary(argv: string[], out: Out): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -43,7 +43,7 @@ export function summary(argv: string[], out: Out): number {
     set[m[1]] = m[2];
   }
   const { file, network } = resolveNet(positionals[0]);
-  const r = compileFile(file, { network: values.network ?? network, set, input: values.input });
+  const r = await compileFile(file, { network: values.network ?? network, set, input: values.input });
   const code = report(r.diagnostics, r.sources, out);
   if (code !== EXIT.ok || !r.graph || !r.counts) return code;
   out.stdout(values.json ? JSON.stringify(summaryJson(r.graph, r.counts), null, 1) : summaryTable(r.graph, r.counts, { depth }));

@@ -25,24 +25,26 @@ export interface Compiled {
   sources: Map<string, SourceFile>;
 }
 
-export function compileFile(path: string, opts: CompileOptions = {}): Compiled {
+export async function compileFile(path: string, opts: CompileOptions = {}): Promise<Compiled> {
   const loader = new Loader();
-  const scope = loader.load(path, opts.text);                         // text -> CST -> AST, imports
+  const scope = await loader.load(path, opts.text);                         // text -> CST -> AST, imports
   const result: Compiled = { diagnostics: loader.diagnostics, sources: loader.sources };
   if (!scope || hasErrors(result.diagnostics)) return result;
   const target = pickNetwork(scope, opts.network, result.diagnostics); // resolution
   if (!target) return result;
-  const args = networkArgs(target, scope, opts, loader);              // variant and --set arguments
-  const input = opts.input !== undefined ? cliValue("--input", opts.input, scope, loader) : undefined;
+  const args = await networkArgs(target, scope, opts, loader);              // variant and --set arguments
+  const input = opts.input !== undefined ? await cliValue("--input", opts.input, scope, loader) : undefined;
   if (hasErrors(result.diagnostics) || !args) return result;
   const elaborator = new Elaborator({ args, input: input?.value, inputSpan: input?.span });
   const graph = elaborator.network(target.decl, target.scope);       // elaboration + shape inference
   result.diagnostics.push(...elaborator.diagnostics);
   if (hasErrors(result.diagnostics)) return result;
+  graph.network = target.name;
   return { ...result, graph, counts: count(graph) };                  // parameters, MACs, memory
 }
 
 interface Target {
+  name: string;
   decl: import("./ast.js").NetworkDecl;
   scope: ModuleScope;
   variantArgs: { name: string; expr: Expr; scope: ModuleScope }[];
@@ -81,10 +83,10 @@ function pickNetwork(scope: ModuleScope, name: string | undefined, diags: Diagno
     if (names) diags[diags.length - 1].notes.push(`networks here: ${names}`);
     return undefined;
   }
-  return { decl: v.decl, scope: v.scope, variantArgs };
+  return { name: chosen, decl: v.decl, scope: v.scope, variantArgs };
 }
 
-function networkArgs(t: Target, scope: ModuleScope, opts: CompileOptions, loader: Loader): Map<string, Value> | undefined {
+async function networkArgs(t: Target, scope: ModuleScope, opts: CompileOptions, loader: Loader): Promise<Map<string, Value> | undefined> {
   const args = new Map<string, Value>();
   try {
     for (const a of t.variantArgs) args.set(a.name, evaluate(a.expr, { env: new Env(), scope: a.scope, incoming: UNKNOWN }));
@@ -94,7 +96,7 @@ function networkArgs(t: Target, scope: ModuleScope, opts: CompileOptions, loader
     return undefined;
   }
   for (const [k, text] of Object.entries(opts.set ?? {})) {
-    const v = cliValue(`--set ${k}`, text, scope, loader);
+    const v = await cliValue(`--set ${k}`, text, scope, loader);
     if (!v) return undefined;
     args.set(k, v.value);
   }
@@ -102,8 +104,8 @@ function networkArgs(t: Target, scope: ModuleScope, opts: CompileOptions, loader
 }
 
 /** Parses and evaluates a value given on the command line, as a .net expression. */
-function cliValue(what: string, text: string, scope: ModuleScope, loader: Loader) {
-  const parsed = parseExpression(text, what);
+async function cliValue(what: string, text: string, scope: ModuleScope, loader: Loader) {
+  const parsed = await parseExpression(text, what);
   loader.sources.set(what, parsed.source);
   loader.diagnostics.push(...parsed.diagnostics);
   if (!parsed.expr) return undefined;

@@ -260,7 +260,7 @@ export class Elaborator {
   private opError(e: OpError, op: OpSpec, s: A.CallStmt, bound: Map<string, A.Arg>, input: Tensor): Diagnostic {
     const argSpan = e.arg ? bound.get(e.arg)?.span : undefined;
     const code = e.inputProblem ? Codes.shapeRank : Codes.shapeInvalid;
-    const d = error(code, e.message, argSpan ?? s.span, `${op.name} on ${formatShape(input.shape!)}`);
+    const d = error(code, e.message, argSpan ?? s.span, e.inputProblem ? `${op.name} gets ${formatShape(input.shape!)} here` : undefined);
     if (e.inputProblem) this.origin(d, input);
     return d;
   }

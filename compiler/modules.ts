@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse } from "../grammar/index.js";
+import { parseCached } from "./parse-cache.js";
 import type { BlockDecl, NetworkDecl, Program, VariantDecl } from "./ast.js";
 import { Codes, error, withLabel, type Diagnostic, type Span } from "./diagnostics.js";
 import { SourceFile } from "./source.js";
@@ -63,7 +63,7 @@ export class Loader {
   constructor(private readonly library = libraryDir()) {}
 
   /** Loads a file (or the given text under that name); undefined if it has errors. */
-  load(path: string, text?: string, importedAt?: Span): ModuleScope | undefined {
+  async load(path: string, text?: string, importedAt?: Span): Promise<ModuleScope | undefined> {
     const key = resolve(path);
     if (this.modules.has(key)) return this.modules.get(key) ?? undefined;
     if (text === undefined) {
@@ -78,7 +78,7 @@ export class Loader {
     }
     const source = new SourceFile(path, text);
     this.sources.set(path, source);
-    const parsed = parse(text, path);
+    const parsed = await parseCached(text, path);
     this.diagnostics.push(...parsed.diagnostics);
     if (!parsed.program) {
       this.modules.set(key, null);
@@ -87,12 +87,12 @@ export class Loader {
     const scope: ModuleScope = { file: path, program: parsed.program, visible: new Map() };
     this.modules.set(key, scope);
     this.loading.push(key);
-    this.declare(scope, dirname(path));
+    await this.declare(scope, dirname(path));
     this.loading.pop();
     return scope;
   }
 
-  private declare(scope: ModuleScope, dir: string) {
+  private async declare(scope: ModuleScope, dir: string) {
     for (const item of scope.program.items) {
       if (item.kind === "import") {
         const path = this.resolveImport(item.path, dir);
@@ -104,7 +104,7 @@ export class Loader {
           this.diagnostics.push(error(Codes.importCycle, `import cycle: "${item.path}" imports this file back`, item.span));
           continue;
         }
-        const imported = this.load(path, undefined, item.span);
+        const imported = await this.load(path, undefined, item.span);
         if (!imported) continue;
         for (const [name, v] of imported.visible) {
           if (v.scope !== imported) continue; // imports are not re-exported

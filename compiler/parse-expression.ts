@@ -1,15 +1,15 @@
 // Parses one expression given outside a file (`--set layers=[2,2,2,2]`, `--input 3xHxW`).
-import { parse } from "../grammar/index.js";
+import { parseCached } from "./parse-cache.js";
 import type { Expr } from "./ast.js";
 import { Codes, error, type Diagnostic } from "./diagnostics.js";
 import { SourceFile } from "./source.js";
 
-export function parseExpression(text: string, name: string): { expr?: Expr; diagnostics: Diagnostic[]; source: SourceFile } {
+export async function parseExpression(text: string, name: string): Promise<{ expr?: Expr; diagnostics: Diagnostic[]; source: SourceFile }> {
   // Parsed as the argument of a variant, then the spans are shifted back onto the text.
   const prefix = "network _ = _(x = ";
   const wrapped = `${prefix}${text.replace(/\n/g, " ")})`;
   const source = new SourceFile(name, text);
-  const r = parse(wrapped, name);
+  const r = await parseCached(wrapped, name);
   const shift = (d: Diagnostic) => {
     for (const l of d.labels) {
       l.span = { file: name, start: clamp(l.span.start - prefix.length, text), end: clamp(l.span.end - prefix.length, text) };

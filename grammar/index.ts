@@ -33,10 +33,9 @@ function syntaxError(e: IRecognitionException, file: string, text: string): Diag
   const atEnd = t.tokenType?.name === "EOF" || Number.isNaN(t.startOffset);
   const start = atEnd ? text.length : t.startOffset;
   const end = atEnd ? text.length : t.startOffset + Math.max(1, t.image.length);
-  const found = atEnd ? "the end of the file" : t.tokenType.name === "Newline" ? "a line break" : `'${t.image}'`;
+  const found = atEnd ? "end of file" : t.tokenType.name === "Newline" ? "line break" : `'${t.image}'`;
   const expected = e.message.replace(/^Expecting:?\s*/i, "").replace(/\s+but found:.*$/s, "");
-  const d = error(Codes.syntax, `unexpected ${found}`, { file, start, end }, "here");
-  d.notes.push(`expected ${summarizeExpected(expected)}`);
+  const d = error(Codes.syntax, `unexpected ${found}`, { file, start, end }, `expected ${summarizeExpected(expected)}`);
   return d;
 }
 
