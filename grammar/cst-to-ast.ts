@@ -221,10 +221,10 @@ export class AstBuilder {
 
   /** orExpr, andExpr, additive, multiplicative: operands and operators in source order. */
   private binaryChain(n: CstNode): A.Expr {
-    const operands = all(n, "andExpr", "notExpr", "multiplicative", "unary");
-    const ops = tokens(n).filter((t) => t.tokenType.name !== "Comma");
-    if (n.name === "comparison") return this.comparison(n);
+    const operands = n.children[operandOf[n.name]] as CstNode[];
     let left = this.operand(operands[0]);
+    if (operands.length === 1) return left; // the usual case: no operator at this level
+    const ops = tokens(n);
     for (let i = 1; i < operands.length; i++) {
       const right = this.operand(operands[i]);
       left = { kind: "binary", op: ops[i - 1].image as A.BinaryOp, left, right, span: this.join(left.span, right.span) };
@@ -235,13 +235,11 @@ export class AstBuilder {
   private operand(n: CstNode): A.Expr {
     switch (n.name) {
       case "andExpr":
+      case "notExpr":
       case "multiplicative":
-        return this.binaryChain(n);
-      case "notExpr": {
-        const inner = maybeSub(n, "notExpr");
-        if (inner) return { kind: "unary", op: "not", operand: this.operand(inner), span: this.span(n) };
+        if (n.name !== "notExpr") return this.binaryChain(n);
+        if (n.children.notExpr) return { kind: "unary", op: "not", operand: this.operand(sub(n, "notExpr")), span: this.span(n) };
         return this.comparison(sub(n, "comparison"));
-      }
       case "unary": {
         const inner = maybeSub(n, "unary");
         if (inner) return { kind: "unary", op: "-", operand: this.operand(inner), span: this.span(n) };
@@ -261,18 +259,12 @@ export class AstBuilder {
   }
 
   private additive(n: CstNode): A.Expr {
-    const operands = subs(n, "multiplicative").map((m) => this.binaryChain(m));
-    const ops = tokens(n);
-    let left = operands[0];
-    for (let i = 1; i < operands.length; i++) {
-      const right = operands[i];
-      left = { kind: "binary", op: ops[i - 1].image as A.BinaryOp, left, right, span: this.join(left.span, right.span) };
-    }
-    return left;
+    return this.binaryChain(n);
   }
 
   private postfix(n: CstNode): A.Expr {
     let e = this.primary(sub(n, "primary"));
+    if (!n.children.LBracket && !n.children.Dot && !n.children.LParen) return e;
     // Suffixes in source order: [index], .member, (args).
     const suffixes = ordered(n).filter((el) => el !== n.children.primary?.[0]);
     for (let i = 0; i < suffixes.length; i++) {
@@ -335,6 +327,13 @@ export class AstBuilder {
   }
 }
 
+const operandOf: Record<string, string> = {
+  orExpr: "andExpr",
+  andExpr: "notExpr",
+  additive: "multiplicative",
+  multiplicative: "unary",
+};
+
 // ---- CST helpers -----------------------------------------------------------------
 function maybeSub(n: CstNode, name: string): CstNode | undefined {
   return n.children[name]?.[0] as CstNode | undefined;
@@ -360,12 +359,18 @@ function offsetOf(el: CstElement): number {
 }
 /** All children of a node, in source order. */
 function ordered(n: CstNode): CstElement[] {
-  const els = Object.values(n.children as Children).flatMap((c) => c ?? []);
-  return els.sort((a, b) => offsetOf(a) - offsetOf(b));
+  return inOrder(Object.values(n.children as Children));
 }
 /** Sub-nodes with one of the given rule names, in source order. */
 function all(n: CstNode, ...names: string[]): CstNode[] {
-  return names.flatMap((k) => subs(n, k)).sort((a, b) => offsetOf(a) - offsetOf(b));
+  return inOrder(names.map((k) => n.children[k])) as CstNode[];
+}
+/** Merges child lists (each already in source order); most nodes have just one. */
+function inOrder(lists: (CstElement[] | undefined)[]): CstElement[] {
+  const present = lists.filter((l): l is CstElement[] => !!l && l.length > 0);
+  if (present.length === 0) return [];
+  if (present.length === 1) return present[0];
+  return present.flat().sort((a, b) => offsetOf(a) - offsetOf(b));
 }
 /** Direct tokens of a node, in source order. */
 function tokens(n: CstNode): IToken[] {

@@ -5,7 +5,7 @@ import * as T from "./tokens.js";
 
 class NetParser extends CstParser {
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: "full", maxLookahead: 2, skipValidations: !process.env.NETC_VALIDATE_GRAMMAR });
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: "onlyOffset", maxLookahead: 2, skipValidations: !process.env.NETC_VALIDATE_GRAMMAR });
     this.performSelfAnalysis();
   }
 
