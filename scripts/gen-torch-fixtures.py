@@ -141,6 +141,8 @@ def layer_cases():
     case("conv", "conv 8, 2x2, stride = 2", (3, 7, 7), lambda: C(3, 8, 2, stride=2))
     case("conv", "conv 5, 3x5, stride = 2, pad = [1, 2], bias = false", (2, 6, 6),
          lambda: C(2, 5, (3, 5), stride=2, padding=(1, 2), bias=False))
+    case("conv", 'conv 4, 5x5, pad = "same"', (3, 2, 3), lambda: C(3, 4, 5, padding="same"))
+    case("conv", 'conv 4, 3x3, stride = 2, pad = "valid"', (3, 8, 9), lambda: C(3, 4, 3, stride=2, padding="valid"))
     # rejected by PyTorch
     case("conv", "conv 8, 3x3", (3, 2, 2), lambda: C(3, 8, 3))
     case("conv", "conv 8, 3x3, groups = 2", (3, 8, 8), lambda: C(3, 8, 3, groups=2))
@@ -280,6 +282,7 @@ def layer_cases():
     case("channelshuffle", "channelshuffle 2", (8, 3, 3), lambda: nn.ChannelShuffle(2))
     case("channelshuffle", "channelshuffle 4", (8, 3, 3), lambda: nn.ChannelShuffle(4))
     case("channelshuffle", "channelshuffle 3", (8, 3, 3), lambda: nn.ChannelShuffle(3))
+    case("channelshuffle", "channelshuffle 2", (6, 10), lambda: nn.ChannelShuffle(2))
     case("dropout", "dropout", (8, 3, 3), nn.Dropout)
     case("dropout", "dropout 0.2", (16,), lambda: nn.Dropout(0.2))
     act_cases()
