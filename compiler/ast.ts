@@ -59,6 +59,7 @@ export interface VariantDecl {
 export interface Label {
   name: string;
   span: Span;
+  parts?: (string | Expr)[]; // a template label, "denselayer{i + 1}": text and expressions
 }
 
 interface StmtBase {

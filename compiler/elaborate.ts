@@ -108,6 +108,7 @@ export class Elaborator {
   }
 
   private stmt(s: A.Stmt, ctx: Ctx, cur: Tensor | undefined): Tensor | undefined {
+    if (s.label?.parts) s = { ...s, label: this.labelName(s.label, ctx, cur) };
     const result = this.dispatch(s, ctx, cur);
     if (s.label && result) ctx.frame.labels.set(s.label.name, result);
     return result;
@@ -144,6 +145,18 @@ export class Elaborator {
         this.head(s, ctx, this.need(cur, s));
         return cur;
     }
+  }
+
+  /** A template label's name: its text with each `{expression}` evaluated. */
+  private labelName(label: A.Label, ctx: Ctx, cur: Tensor | undefined): A.Label {
+    const name = label.parts!.map((p) => {
+      if (typeof p === "string") return p;
+      const v = this.eval(p, ctx, cur);
+      if (typeof v === "string" || (typeof v === "number" && Number.isInteger(v))) return String(v);
+      throw new EvalError(`a label part must be an integer or a string, got ${typeName(v)}`, p.span, Codes.type);
+    }).join("");
+    if (!/^[A-Za-z0-9_]+$/.test(name)) throw new EvalError(`"${name}" is not a valid label (letters, digits, _)`, label.span, Codes.badArgument);
+    return { name, span: label.span };
   }
 
   private need(cur: Tensor | undefined, s: A.Stmt): Tensor {

@@ -55,6 +55,12 @@ function image(x: Shape, op: string): [Dim, Dim, Dim] {
   return [x[0], x[1], x[2]];
 }
 
+/** Channels then at least one more dimension (CxL or CxHxW), as LocalResponseNorm takes. */
+function channelsFirst(x: Shape, op: string): Shape {
+  if (x.length < 2) throw new OpError(`${op} expects channels and at least one more dimension, got ${formatShape(x)}`, undefined, true);
+  return x;
+}
+
 function concreteChannels(c: Dim, op: string): number {
   if (isSym(c)) throw new OpError(`${op} needs a concrete number of input channels, got ${c}`, undefined, true);
   return c;
@@ -147,6 +153,9 @@ const convtranspose: OpSpec = {
     const g = a.groups as number;
     if (cin % g !== 0 || a.out % g !== 0)
       throw new OpError(`convtranspose's channels (${cin} in, ${a.out} out) are not divisible by groups = ${g}`, "groups", true);
+    for (const i of [0, 1])
+      if (op[i] >= Math.max(s[i], d[i]))
+        throw new OpError(`convtranspose's output_pad ${op[i]} must be smaller than its stride or dilation, as in PyTorch`, "output_pad");
     const size = (n: Dim, i: number) => add(scale(sub(n, 1), s[i]), d[i] * (k[i] - 1) + op[i] + 1 - 2 * p[i]);
     const shape: Shape = [a.out, size(h, 0), size(w, 1)];
     checkPositive(shape[1], "convtranspose's output height", x);
@@ -321,7 +330,7 @@ const lrn: OpSpec = {
   torch: "nn.LocalResponseNorm",
   doc: "local response normalisation across channels",
   args: [arg("size", "count", "neighbouring channels"), arg("alpha", "number", "alpha", 1e-4), arg("beta", "number", "beta", 0.75), arg("k", "number", "k", 1)],
-  infer: (_a, x) => ({ shape: image(x, "lrn") }),
+  infer: (_a, x) => ({ shape: channelsFirst(x, "lrn") }),
 };
 
 const upsample: OpSpec = {
@@ -354,7 +363,7 @@ const channelshuffle: OpSpec = {
   doc: "interleave channels across groups",
   args: [arg("groups", "count", "groups")],
   infer(a, x) {
-    const c = concreteChannels(image(x, "channelshuffle")[0], "channelshuffle");
+    const c = concreteChannels(channelsFirst(x, "channelshuffle")[0], "channelshuffle");
     if (c % a.groups !== 0) throw new OpError(`${c} channels are not divisible by ${a.groups} groups`, "groups", true);
     return { shape: x };
   },

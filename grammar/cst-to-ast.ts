@@ -6,8 +6,18 @@ import type { Span } from "../compiler/diagnostics.js";
 
 type Children = Record<string, CstElement[] | undefined>;
 
+/** A malformed label template; the parser turns it into a diagnostic. */
+export class LabelError extends Error {
+  constructor(message: string, readonly span: Span) {
+    super(message);
+  }
+}
+
 export class AstBuilder {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly parseExpression: (text: string, offset: number) => A.Expr | undefined = () => undefined,
+  ) {}
 
   private span(el: CstElement): Span {
     if ("image" in el) return { file: this.file, start: el.startOffset, end: el.startOffset + el.image.length };
@@ -99,8 +109,28 @@ export class AstBuilder {
   }
 
   private label(n: CstNode): A.Label {
+    const str = maybeTok(n, "StringLiteral");
+    if (str) return this.templateLabel(str);
     const t = maybeTok(n, "Identifier") ?? tok(n, "Integer");
     return { name: t.image, span: this.span(t) };
+  }
+
+  /** `"denselayer{i + 1}":` — literal text and `{expression}` parts, parsed here. */
+  private templateLabel(t: IToken): A.Label {
+    const raw = t.image.slice(1, -1);
+    const parts: (string | A.Expr)[] = [];
+    const re = /\{([^{}]*)\}/g;
+    let last = 0;
+    for (let m = re.exec(raw); m; m = re.exec(raw)) {
+      if (m.index > last) parts.push(raw.slice(last, m.index));
+      const offset = t.startOffset + 1 + m.index + 1;
+      const parsed = this.parseExpression(m[1], offset);
+      if (!parsed) throw new LabelError(`cannot read the expression {${m[1]}} in this label`, { file: this.file, start: offset, end: offset + m[1].length });
+      parts.push(parsed);
+      last = m.index + m[0].length;
+    }
+    if (last < raw.length) parts.push(raw.slice(last));
+    return { name: raw, span: this.span(t), parts };
   }
 
   private inner(n: CstNode): A.Stmt {

@@ -1,8 +1,8 @@
 // Text to AST: lex, drop insignificant line breaks, parse, build the AST. Every lexing
 // and syntax error is reported, each located; the AST is built only when there are none.
-import type { Program } from "../compiler/ast.js";
-import { Codes, error, type Diagnostic } from "../compiler/diagnostics.js";
-import { AstBuilder } from "./cst-to-ast.js";
+import type { Expr, Program } from "../compiler/ast.js";
+import { Codes, error, type Diagnostic, type Span } from "../compiler/diagnostics.js";
+import { AstBuilder, LabelError } from "./cst-to-ast.js";
 import { parser, parseTokens } from "./parser.js";
 import { lexer, significantNewlines } from "./tokens.js";
 import type { IRecognitionException } from "./chevrotain.js";
@@ -25,8 +25,36 @@ export function parse(text: string, file: string): ParseResult {
   diagnostics.push(...parser.errors.map((e) => syntaxError(e, file, text)));
   if (diagnostics.length > 0) return { diagnostics };
   const comments = lexed.groups.comments ?? [];
-  return { program: new AstBuilder(file).program(cst, comments), diagnostics };
+  const builder = new AstBuilder(file, (t, offset) => parseExpressionAt(t, file, offset).expr);
+  try {
+    return { program: builder.program(cst, comments), diagnostics };
+  } catch (e) {
+    if (!(e instanceof LabelError)) throw e;
+    return { diagnostics: [error(Codes.syntax, e.message, e.span)] };
+  }
 }
+
+/**
+ * Parses `text` as one expression whose first character sits at `offset` of `file`
+ * (an expression inside a label template, or a value given on the command line).
+ */
+export function parseExpressionAt(text: string, file: string, offset: number): { expr?: Expr; diagnostics: Diagnostic[] } {
+  const prefix = "network _ = _(x = ";
+  const r = parse(`${prefix}${text.replace(/\n/g, " ")})`, file);
+  const shift = offset - prefix.length;
+  const limit = offset + text.length;
+  const move = (s: Span): Span => ({ file, start: clamp(s.start + shift, offset, limit), end: clamp(s.end + shift, offset, limit) });
+  const diagnostics = r.diagnostics.map((d) => ({ ...d, labels: d.labels.map((l) => ({ ...l, span: move(l.span) })) }));
+  const item = r.program?.items[0];
+  if (!item || item.kind !== "variant" || item.args.length !== 1 || item.args[0].name !== "x" || diagnostics.length) {
+    if (!diagnostics.length) diagnostics.push(error(Codes.syntax, `not a single value: ${text}`, { file, start: offset, end: limit }));
+    return { diagnostics };
+  }
+  const expr = JSON.parse(JSON.stringify(item.args[0].value), (k, v) => (k === "span" ? move(v) : v)) as Expr;
+  return { expr, diagnostics: [] };
+}
+
+const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
 function syntaxError(e: IRecognitionException, file: string, text: string): Diagnostic {
   const t = e.token;

@@ -105,7 +105,11 @@ class NetParser extends CstParser {
   });
 
   label = this.RULE("label", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Integer) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.Integer) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+    ]);
     this.CONSUME(T.Colon);
   });
 

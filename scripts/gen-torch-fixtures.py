@@ -177,6 +177,7 @@ def layer_cases():
     case("convtranspose", "convtranspose 6, 3x3, groups = 4", (4, 5, 5), lambda: T(4, 6, 3, groups=4))
     case("convtranspose", "convtranspose 8, 3x1, pad = [0, 1]", (4, 1, 1), lambda: T(4, 8, (3, 1), padding=(0, 1)))
     case("convtranspose", "convtranspose 8, 3x3, pad = 2", (4, 1, 1), lambda: T(4, 8, 3, padding=2))
+    case("convtranspose", "convtranspose 8, 3x2, pad = [0, 1]", (4, 1, 1), lambda: T(4, 8, (3, 2), padding=(0, 1)))
 
     # ---- linear ------------------------------------------------------------------------
     case("linear", "linear 10", (16,), lambda: nn.Linear(16, 10))
