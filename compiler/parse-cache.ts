@@ -3,7 +3,7 @@
 // more than summarizing a ResNet-152; a file parsed once before needs neither. The
 // grammar is imported only on a miss. Set NETC_NO_CACHE=1 to turn the cache off.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Program } from "./ast.js";
@@ -14,16 +14,13 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-const FORMAT = "netc-ast-1"; // bump when the AST or the grammar changes
-
-function cacheDir(): string | undefined {
-  if (process.env.NETC_NO_CACHE) return undefined;
-  if (process.env.NETC_CACHE_DIR) return process.env.NETC_CACHE_DIR;
+/** The package root: the nearest folder upwards with a package.json. */
+function packageRoot(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++, dir = dirname(dir)) {
     try {
       readFileSync(join(dir, "package.json"));
-      return join(dir, "node_modules", ".cache", "netc");
+      return dir;
     } catch {
       // keep looking upwards
     }
@@ -31,9 +28,40 @@ function cacheDir(): string | undefined {
   return undefined;
 }
 
+/**
+ * What the cached ASTs depend on: a hash of the grammar and AST sources, written by the
+ * build (dist/parse-format.txt), or computed from the sources when running from them.
+ */
+export function parseFormat(root = packageRoot()): string {
+  if (!root) return "unknown";
+  try {
+    return readFileSync(join(root, "dist", "parse-format.txt"), "utf8").trim();
+  } catch {
+    return hashSources(root);
+  }
+}
+
+export function hashSources(root: string): string {
+  const h = createHash("sha1");
+  const grammar = join(root, "grammar");
+  for (const f of readdirSync(grammar).filter((f) => f.endsWith(".ts")).sort()) h.update(readFileSync(join(grammar, f)));
+  h.update(readFileSync(join(root, "compiler", "ast.ts")));
+  return h.digest("hex");
+}
+
+function cacheDir(root: string | undefined): string | undefined {
+  if (process.env.NETC_NO_CACHE) return undefined;
+  if (process.env.NETC_CACHE_DIR) return process.env.NETC_CACHE_DIR;
+  return root && join(root, "node_modules", ".cache", "netc");
+}
+
+let format: string | undefined;
+
 export async function parseCached(text: string, file: string): Promise<ParseResult> {
-  const dir = cacheDir();
-  const key = createHash("sha1").update(FORMAT).update("\0").update(file).update("\0").update(text).digest("hex");
+  const root = packageRoot();
+  const dir = cacheDir(root);
+  format ??= dir ? parseFormat(root) : "";
+  const key = createHash("sha1").update(format).update("\0").update(file).update("\0").update(text).digest("hex");
   const path = dir && join(dir, `${key}.json`);
   if (path) {
     try {

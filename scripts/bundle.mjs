@@ -1,7 +1,9 @@
 // Bundles the command line into one file (dist/netc.mjs) so that `netc` starts fast:
 // one module to load instead of dozens. The grammar stays a separate chunk, loaded
 // only when a file must be parsed (see compiler/parse-cache.ts).
+import { writeFileSync } from "node:fs";
 import { build } from "esbuild";
+import { hashSources } from "../dist/compiler/parse-cache.js";
 
 await build({
   entryPoints: { netc: "cli/netc.ts" },
@@ -14,3 +16,6 @@ await build({
   external: ["chevrotain"],
   logLevel: "warning",
 });
+
+// The parse cache's key includes this, so that a new grammar never reads old ASTs.
+writeFileSync("dist/parse-format.txt", hashSources(process.cwd()) + "\n");
