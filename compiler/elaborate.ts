@@ -13,7 +13,7 @@ import type { ModuleScope } from "./modules.js";
 import { convertArg, ArgTypeError } from "./op-args.js";
 import { OpError, ops, type Args, type OpResult, type OpSpec } from "./ops.js";
 import { isSym, type Dim } from "./symbolic.js";
-import { formatShape, isBlock, isUnknown, show, typeName, UNKNOWN, type BlockRef, type Shape, type Value } from "./values.js";
+import { formatShape, isBlock, isOp, isUnknown, show, typeName, UNKNOWN, type BlockRef, type Shape, type Value } from "./values.js";
 import { mergeShapes, MergeError } from "./merge.js";
 
 export const LIMITS = { nodes: 1_000_000, depth: 200, steps: 20_000_000, repeat: 1_000_000 };
@@ -58,6 +58,7 @@ export class Elaborator {
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
   private steps = 0;
+  private lastHeadInput = -1; // the value the last head forked from
 
   constructor(private readonly opts: ElaborateOptions = {}) {}
 
@@ -86,7 +87,9 @@ export class Elaborator {
     }
     if (this.inputs.length === 0)
       this.report(withNote(error(Codes.noInput, `network ${decl.name} declares no input`, decl.nameSpan), "add a line such as `input 3x224x224`"));
-    if (this.outputs.length === 0 && last) this.outputs.push({ name: "output", node: last.node });
+    // Outputs are the heads; the last value is one too when the flow goes on after the
+    // last head (GoogLeNet's auxiliary heads), and comes first.
+    if (last && (this.outputs.length === 0 || this.lastHeadInput !== last.node)) this.outputs.unshift({ name: "output", node: last.node });
     root.output = this.outputs[0]?.node;
     return { network: decl.name, nodes: this.nodes, inputs: this.inputs, outputs: this.outputs, root };
   }
@@ -210,8 +213,9 @@ export class Elaborator {
   private call(s: A.CallStmt, ctx: Ctx, input: Tensor): Tensor {
     const local = ctx.env.get(s.callee);
     const global = ctx.frame.scope.visible.has(s.callee) || ops.has(s.callee);
-    if (local !== undefined && (isBlock(local) || !global)) {
+    if (local !== undefined && (isBlock(local) || isOp(local) || !global)) {
       if (isBlock(local)) return this.block(local, s, ctx, input);
+      if (isOp(local)) return this.layer(ops.get(local.name)!, s, ctx, input);
       if (isUnknown(local)) return { node: input.node, shape: null };
       throw new EvalError(`\`${s.callee}\` is ${typeName(local)} (${show(local)}), not a layer or a block`, s.calleeSpan, Codes.notCallable);
     }
@@ -392,6 +396,7 @@ export class Elaborator {
     if (this.outputs.some((o) => o.name === s.name)) throw new EvalError(`two heads are named ${s.name}`, s.span, Codes.duplicate);
     const out = this.body(s.body, this.enter(s, "head", ctx), input) ?? input;
     this.outputs.push({ name: s.name, node: out.node });
+    this.lastHeadInput = input.node;
   }
 
   // ---- graph building -------------------------------------------------------------

@@ -5,7 +5,8 @@ import type { Arg, Expr } from "./ast.js";
 import type { Span } from "./diagnostics.js";
 import type { ModuleScope } from "./modules.js";
 import { add, dimEquals, floorDiv, isSym, mul, sub, Sym, type Dim } from "./symbolic.js";
-import { isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "./values.js";
+import { isOp, isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "./values.js";
+import { ops as opNames } from "./ops.js";
 
 export class EvalError extends Error {
   constructor(
@@ -88,6 +89,7 @@ function lookup(name: string, span: Span, cx: EvalContext): Value {
   if (v !== undefined) return v;
   const decl = cx.scope.visible.get(name);
   if (decl?.decl.kind === "block") return { kind: "block", decl: decl.decl, scope: decl.scope };
+  if (!decl && opNames.has(name)) return { kind: "op", name };
   if (cx.symbols && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return Sym.variable(name);
   throw new EvalError(`\`${name}\` is not defined`, span, "E0201", suggest(name, [...cx.env.names(), ...cx.scope.visible.keys()]));
 }
@@ -199,6 +201,7 @@ function equal(l: Value, r: Value, e: Expr): boolean {
     throw new EvalError(`cannot decide whether ${show(l)} equals ${show(r)} for every input size`, e.span, "E0304");
   }
   if (Array.isArray(l) && Array.isArray(r)) return l.length === r.length && l.every((x, i) => equal(x, r[i], e));
+  if (isOp(l) && isOp(r)) return l.name === r.name;
   if (typeof l === "object" && typeof r === "object") return l === r;
   return l === r;
 }

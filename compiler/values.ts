@@ -11,6 +11,12 @@ export interface BlockRef {
   scope: unknown; // the module scope the block was declared in (see resolve.ts)
 }
 
+/** A layer passed as a value (`act = silu`), applied when called. */
+export interface OpRef {
+  kind: "op";
+  name: string;
+}
+
 export interface TensorRef {
   kind: "tensor";
   shape: Shape | null;
@@ -22,10 +28,11 @@ export interface Unknown {
 }
 export const UNKNOWN: Unknown = { kind: "unknown" };
 
-export type Value = number | boolean | string | Sym | Value[] | BlockRef | TensorRef | Unknown;
+export type Value = number | boolean | string | Sym | Value[] | BlockRef | OpRef | TensorRef | Unknown;
 
 export const isUnknown = (v: Value): v is Unknown => typeof v === "object" && !Array.isArray(v) && !isSym(v) && v.kind === "unknown";
 export const isBlock = (v: Value): v is BlockRef => typeof v === "object" && !Array.isArray(v) && !isSym(v) && v.kind === "block";
+export const isOp = (v: Value): v is OpRef => typeof v === "object" && !Array.isArray(v) && !isSym(v) && v.kind === "op";
 export const isTensor = (v: Value): v is TensorRef => typeof v === "object" && !Array.isArray(v) && !isSym(v) && v.kind === "tensor";
 
 export function typeName(v: Value): string {
@@ -35,6 +42,7 @@ export function typeName(v: Value): string {
   if (isSym(v)) return "a symbolic size";
   if (Array.isArray(v)) return "a list";
   if (v.kind === "block") return "a block";
+  if (v.kind === "op") return "a layer";
   if (v.kind === "tensor") return "a tensor";
   return "an unknown value";
 }
@@ -46,6 +54,7 @@ export function show(v: Value): string {
   if (isSym(v)) return formatDim(v);
   if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
   if (v.kind === "block") return `block ${v.decl.name}`;
+  if (v.kind === "op") return v.name;
   if (v.kind === "tensor") return v.shape ? formatShape(v.shape) : "tensor";
   return "?";
 }

@@ -300,11 +300,20 @@ def write_cases(path, header, items, key):
 
 
 def torchvision_models():
-    names = ["resnet18", "resnet50", "resnext50_32x4d", "wide_resnet50_2", "alexnet", "vgg16", "vgg16_bn"]
+    # (netc library name, torchvision constructor, keyword arguments)
+    specs = [(n, n, {}) for n in ["resnet18", "resnet50", "resnext50_32x4d", "wide_resnet50_2", "alexnet", "vgg16",
+                                   "vgg16_bn", "densenet121", "mobilenet_v2", "efficientnet_b0", "squeezenet1_0",
+                                   "squeezenet1_1"]]
+    specs += [
+        ("googlenet", "googlenet", {"aux_logits": False, "init_weights": False}),
+        ("googlenet_aux", "googlenet", {"aux_logits": True, "init_weights": False}),
+        ("inception_v3", "inception_v3", {"aux_logits": False, "init_weights": False}),
+        ("inception_v3_aux", "inception_v3", {"aux_logits": True, "init_weights": False}),
+    ]
     models = []
-    for n in names:
-        m = getattr(torchvision.models, n)(weights=None)
-        models.append({"model": n, "tensors": [[t["name"], t["shape"], t["kind"]] for t in tensors_of(m)]})
+    for name, ctor, kwargs in specs:
+        m = getattr(torchvision.models, ctor)(weights=None, **kwargs)
+        models.append({"model": name, "tensors": [[t["name"], t["shape"], t["kind"]] for t in tensors_of(m)]})
     return models
 
 

@@ -28,11 +28,25 @@ function orderDifference(netc: string[], torch: string[]): string | undefined {
   return `first difference at index ${i}: netc has ${netc[i]}, torchvision has ${torch[i]}; ${moved} of ${netc.length} entries are at other positions`;
 }
 
+/**
+ * Models whose state_dict order differs, and why. netc lists tensors in execution order;
+ * PyTorch in the order modules were assigned in __init__. Loading is by name, so order
+ * does not matter to a checkpoint.
+ */
+const registeredLater: Record<string, string> = {
+  googlenet_aux: "torchvision assigns aux1 and aux2 after inception5b; they run after inception4a and 4d",
+};
+
 describe("torchvision state_dict names", () => {
   it("has fixtures for the models asked for", () => {
     expect(fixture.models.map((m) => m.model)).toEqual(
-      expect.arrayContaining(["resnet18", "resnet50", "resnext50_32x4d", "wide_resnet50_2", "alexnet", "vgg16", "vgg16_bn"]),
+      expect.arrayContaining(["resnet18", "resnet50", "resnext50_32x4d", "wide_resnet50_2", "alexnet", "vgg16", "vgg16_bn",
+        "densenet121", "mobilenet_v2", "efficientnet_b0", "googlenet", "googlenet_aux", "inception_v3", "inception_v3_aux"]),
     );
+  });
+
+  it("every fixture model is in the library", () => {
+    expect(fixture.models.filter((m) => !findLibraryNetwork(m.model)).map((m) => m.model)).toEqual([]);
   });
 
   for (const { model, tensors } of fixture.models) {
@@ -43,7 +57,7 @@ describe("torchvision state_dict names", () => {
         expect(ours).toEqual(tensors.map(key).sort());
       });
 
-      it("in the same order", async () => {
+      it.skipIf(model in registeredLater)("in the same order", async () => {
         const ours = (await netcTensors(model, file!)).map(key);
         const theirs = tensors.map(key);
         expect(orderDifference(ours, theirs)).toBeUndefined();
