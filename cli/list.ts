@@ -11,7 +11,11 @@ export const listHelp = `usage: netc list [--json]
 
 Lists the networks of the bundled library (networks/*.net) with their input and
 output shapes, trainable parameters and MACs. Any of them can be given by name to
-\`netc summary\`.`;
+\`netc summary\`.
+
+options:
+  --json       print the list as JSON
+  -h, --help   show this help`;
 
 export async function list(argv: string[], out: Out): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });

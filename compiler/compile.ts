@@ -27,6 +27,17 @@ export interface Compiled {
 
 export async function compileFile(path: string, opts: CompileOptions = {}): Promise<Compiled> {
   const loader = new Loader();
+  try {
+    return await compilePipeline(loader, path, opts);
+  } catch (e) {
+    // Recursion on a pathologically deep expression or file: a located limit, not a crash.
+    if (!(e instanceof RangeError)) throw e;
+    const diagnostic = error(Codes.limit, `${path} nests too deeply to compile`, { file: path, start: 0, end: 0 });
+    return { diagnostics: [diagnostic], sources: loader.sources };
+  }
+}
+
+async function compilePipeline(loader: Loader, path: string, opts: CompileOptions): Promise<Compiled> {
   const scope = await loader.load(path, opts.text);                         // text -> CST -> AST, imports
   const result: Compiled = { diagnostics: loader.diagnostics, sources: loader.sources };
   if (!scope || hasErrors(result.diagnostics)) return result;
@@ -55,7 +66,7 @@ function pickNetwork(scope: ModuleScope, name: string | undefined, diags: Diagno
   const own = scope.program.items.filter((i) => i.kind === "network" || i.kind === "variant");
   const chosen = name ?? own[own.length - 1]?.name;
   if (!chosen) {
-    diags.push(error(Codes.noInput, `${scope.file} declares no network`));
+    diags.push(error(Codes.noInput, `${scope.file} declares no network`, { file: scope.file, start: 0, end: 0 }));
     return undefined;
   }
   const variantArgs: Target["variantArgs"] = [];

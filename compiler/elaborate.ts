@@ -59,6 +59,7 @@ export class Elaborator {
   private readonly reported = new Set<string>();
   private steps = 0;
   private lastHeadInput = -1; // the value the last head forked from
+  private readonly totals = { values: 0, macs: 0 };
 
   constructor(private readonly opts: ElaborateOptions = {}) {}
 
@@ -85,7 +86,7 @@ export class Elaborator {
       else if (e instanceof RangeError) this.report(error(Codes.limit, `${decl.name} nests too deeply to elaborate`, decl.nameSpan));
       else throw e;
     }
-    if (this.inputs.length === 0)
+    if (this.inputs.length === 0 && this.diagnostics.length === 0)
       this.report(withNote(error(Codes.noInput, `network ${decl.name} declares no input`, decl.nameSpan), "add a line such as `input 3x224x224`"));
     // Outputs are the heads; the last value is one too when the flow goes on after the
     // last head (GoogLeNet's auxiliary heads), and comes first.
@@ -97,8 +98,7 @@ export class Elaborator {
   // ---- statements ----------------------------------------------------------------
   private body(stmts: A.Stmt[], ctx: Ctx, cur: Tensor | undefined): Tensor | undefined {
     for (const s of stmts) {
-      if (++this.steps > LIMITS.steps)
-        throw new Abort(error(Codes.limit, `the network takes more than ${LIMITS.steps} steps to elaborate`, s.span));
+      this.tick(s.span);
       try {
         cur = this.stmt(s, ctx, cur);
       } catch (e) {
@@ -108,6 +108,12 @@ export class Elaborator {
       }
     }
     return cur;
+  }
+
+  /** Counts one step of elaboration (a statement, a loop iteration); bounds the total. */
+  private tick(span: Span) {
+    if (++this.steps > LIMITS.steps)
+      throw new Abort(error(Codes.limit, `the network takes more than ${LIMITS.steps} steps to elaborate`, span));
   }
 
   private stmt(s: A.Stmt, ctx: Ctx, cur: Tensor | undefined): Tensor | undefined {
@@ -258,9 +264,18 @@ export class Elaborator {
         this.report(this.located(this.opError(e, op, s, bound, input), ctx.frame));
       }
     }
+    this.countExactly(result, s.span);
     const node = { op: op.name, name: "", attrs, inputs: [input.node], shape, weights: result.weights ?? [], macs: result.macs ?? 0, span: s.span };
     node.name = this.childName(ctx.naming, s.label);
     return this.addNode(node, ctx.naming, s.label?.name ?? op.name);
+  }
+
+  /** Totals stay exact in double precision (below 2^53), or elaboration stops. */
+  private countExactly(r: OpResult, span: Span) {
+    for (const w of r.weights ?? []) this.totals.values += w.shape.reduce((p, d) => p * d, 1);
+    if (typeof r.macs === "number") this.totals.macs += r.macs;
+    if (this.totals.values > Number.MAX_SAFE_INTEGER || this.totals.macs > Number.MAX_SAFE_INTEGER)
+      throw new Abort(error(Codes.limit, "the network's parameter or MAC count passes 2^53, where counts stop being exact", span, "at this layer"));
   }
 
   private checkSize(shape: Shape, op: string): Shape {
@@ -320,6 +335,7 @@ export class Elaborator {
     if (n > LIMITS.repeat) throw new EvalError(`repeat ${n} is more than the limit of ${LIMITS.repeat}`, s.count.span, Codes.limit);
     const inner = this.enter(s, "repeat", ctx);
     for (let i = 0; i < n; i++) {
+      this.tick(s.span);
       const env = new Env(inner.env);
       if (s.index) env.set(s.index, i);
       cur = this.body(s.body, { ...inner, env }, cur);
@@ -333,6 +349,7 @@ export class Elaborator {
     if (!Array.isArray(list)) throw new EvalError(`for needs a list, got ${typeName(list)}`, s.iterable.span, Codes.type);
     const inner = this.enter(s, "for", ctx);
     for (const item of list) {
+      this.tick(s.span);
       const env = new Env(inner.env);
       env.set(s.variable, item);
       cur = this.body(s.body, { ...inner, env }, cur);

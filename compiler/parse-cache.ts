@@ -78,12 +78,12 @@ export async function parseCached(text: string, file: string): Promise<ParseResu
 
 function store(dir: string, path: string, program: Program) {
   let exact = true;
-  const json = JSON.stringify(program, (_k, v) => {
-    if (typeof v === "number" && !Number.isFinite(v)) exact = false;
-    return v;
-  });
-  if (!exact) return;
   try {
+    const json = JSON.stringify(program, (_k, v) => {
+      if (typeof v === "number" && !Number.isFinite(v)) exact = false;
+      return v;
+    });
+    if (!exact) return;
     mkdirSync(dir, { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, json);

@@ -5,7 +5,7 @@ import { Codes, error, type Diagnostic, type Span } from "../compiler/diagnostic
 import { AstBuilder, LabelError } from "./cst-to-ast.js";
 import { parser, parseTokens } from "./parser.js";
 import { lexer, significantNewlines } from "./tokens.js";
-import type { IRecognitionException } from "./chevrotain.js";
+import type { IRecognitionException, IToken } from "./chevrotain.js";
 
 export interface ParseResult {
   program?: Program;
@@ -21,10 +21,37 @@ export function parse(text: string, file: string): ParseResult {
       end: e.offset + Math.max(1, e.length),
     }),
   );
-  const cst = parseTokens(significantNewlines(lexed.tokens));
+  const deep = tooDeep(lexed.tokens, file);
+  if (deep) return { diagnostics: [...diagnostics, deep] };
+  try {
+    return build(text, file, lexed.tokens, lexed.groups.comments ?? [], diagnostics);
+  } catch (e) {
+    // The parser and the AST builder recurse; a pathological file must not crash them.
+    if (!(e instanceof RangeError)) throw e;
+    return { diagnostics: [error(Codes.limit, "this file nests too deeply to read", { file, start: 0, end: 0 })] };
+  }
+}
+
+/** Brackets nested beyond this are refused before parsing, with their location. */
+export const MAX_NESTING = 64;
+
+function tooDeep(tokens: IToken[], file: string): Diagnostic | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    const c = t.image;
+    if (c === "(" || c === "[" || c === "{") {
+      if (++depth > MAX_NESTING)
+        return error(Codes.limit, `brackets nest more than ${MAX_NESTING} deep`, { file, start: t.startOffset, end: t.startOffset + 1 }, "too deep here");
+    } else if (c === ")" || c === "]" || c === "}") depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+function build(text: string, file: string, tokens: IToken[], commentTokens: IToken[], diagnostics: Diagnostic[]): ParseResult {
+  const cst = parseTokens(significantNewlines(tokens));
   diagnostics.push(...parser.errors.map((e) => syntaxError(e, file, text)));
   if (diagnostics.length > 0) return { diagnostics };
-  const comments = lexed.groups.comments ?? [];
+  const comments = commentTokens;
   const builder = new AstBuilder(file, (t, offset) => parseExpressionAt(t, file, offset).expr);
   try {
     return { program: builder.program(cst, comments), diagnostics };

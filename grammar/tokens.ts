@@ -86,7 +86,7 @@ export const allTokens: TokenType[] = [
   Plus, Minus, Star, SlashSlash, Slash, Percent,
 ];
 
-export const lexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false, skipValidations: true });
+export const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: true });
 
 /** Tokens after which a line break cannot end a statement: the expression goes on. */
 const continuing = new Set<TokenType>([

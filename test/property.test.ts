@@ -18,6 +18,10 @@ import type { Diagnostic } from "../compiler/diagnostics.js";
 const NETWORKS = fileURLToPath(new URL("../networks/", import.meta.url));
 const FUZZ_FILE = join(fileURLToPath(new URL(".", import.meta.url)), "fuzz-input.net"); // never written: text is given
 
+/** NETC_FUZZ_SCALE=10 runs ten times as many cases (for a longer hunt than CI's). */
+const SCALE = Number(process.env.NETC_FUZZ_SCALE ?? 1) || 1;
+const runs = (n: number) => ({ numRuns: Math.round(n * SCALE) });
+
 /** Wall-clock budget of one run (parse, or compile and summarize) on a slow machine. */
 const RUN_BUDGET_MS = 5_000;
 
@@ -52,9 +56,9 @@ function checkParse(text: string) {
 }
 
 /** Compiles, summarizes and counts; checks termination, diagnostics and the graph. */
-async function checkCompile(path: string, text: string): Promise<Compiled> {
+async function checkCompile(path: string, text: string, opts: { set?: Record<string, string>; input?: string } = {}): Promise<Compiled> {
   const t0 = performance.now();
-  const r = await compileFile(path, { text });
+  const r = await compileFile(path, { text, ...opts });
   if (r.graph && r.counts) {
     summaryJson(r.graph, r.counts);
     summaryTable(r.graph, r.counts);
@@ -135,26 +139,29 @@ const arbitraryText = fc.oneof(tokenSoup, shapedSoup, fc.string({ maxLength: 80 
 
 describe("random text", () => {
   it("parse never throws and locates every diagnostic", () => {
-    fc.assert(fc.property(arbitraryText, (text) => checkParse(text)), { numRuns: 400 });
-  }, 60_000);
+    fc.assert(fc.property(arbitraryText, (text) => checkParse(text)), runs(1000));
+  }, 60_000 * SCALE);
 
   it("compileFile never throws, terminates, and locates every diagnostic", async () => {
-    await fc.assert(fc.asyncProperty(arbitraryText, async (text) => void (await checkCompile(FUZZ_FILE, text))), { numRuns: 300 });
-  }, 60_000);
+    await fc.assert(fc.asyncProperty(arbitraryText, async (text) => void (await checkCompile(FUZZ_FILE, text))), runs(600));
+  }, 60_000 * SCALE);
 });
 
 // ---- (b) mutations of the library files ---------------------------------------------
 
-const library = readdirSync(NETWORKS)
+const libraryFiles = readdirSync(NETWORKS)
   .filter((f) => f.endsWith(".net"))
   .sort()
   .map((f) => ({ path: join(NETWORKS, f), text: readFileSync(join(NETWORKS, f), "utf8") }));
+const networksOf = (text: string) => [...text.matchAll(/^\s*network\s+([A-Za-z_][A-Za-z0-9_]*)/gm)].map((m) => m[1]);
+/** The files that declare a network (files of blocks only are there to be imported). */
+const library = libraryFiles.filter((f) => networksOf(f.text).length > 0);
 
 const TOKEN_RE = /\s+|#[^\n]*|[A-Za-z_][A-Za-z0-9_]*|[0-9]+(?:x[0-9A-Za-z_]+)+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|\/\/|==|!=|<=|>=|[\s\S]/g;
 const tokenize = (text: string) => text.match(TOKEN_RE) ?? [];
 const isNumber = (t: string) => /^[0-9]/.test(t) || /^\.[0-9]/.test(t);
 const isWord = (t: string) => /^[A-Za-z_]/.test(t);
-const HUGE = ["0", "-1", "1e9", "99999999999999999999", "1e308", "2147483648", "1000000", "0.5", "1e-9"];
+const HUGE = ["0", "-1", "1e9", "99999999999999999999", "1e308", "2147483648", "0.5", "1e-9"];
 
 type Mutation =
   | { kind: "delete" | "duplicate"; at: number; len: number }
@@ -215,20 +222,25 @@ const mutatedLibrary = fc
   .map(([i, ms]) => ({ path: library[i].path, text: mutate(library[i].text, ms) }));
 
 describe("mutated library files", () => {
-  it("the unmutated library compiles cleanly", async () => {
-    for (const f of library) {
-      const r = await checkCompile(f.path, f.text);
-      expect(r.diagnostics).toEqual([]);
+  it("the unmutated library parses, and every network in it compiles cleanly", async () => {
+    expect(library.length).toBeGreaterThan(0);
+    for (const f of libraryFiles) {
+      checkParse(f.text);
+      for (const network of networksOf(f.text)) {
+        const r = await compileFile(f.path, { text: f.text, network });
+        expect(r.diagnostics, `${f.path} ${network}`).toEqual([]);
+        checkGraph(r);
+      }
     }
-  });
+  }, 60_000 * SCALE);
 
   it("parse never throws and locates every diagnostic", () => {
-    fc.assert(fc.property(mutatedLibrary, ({ text }) => checkParse(text)), { numRuns: 300 });
-  }, 60_000);
+    fc.assert(fc.property(mutatedLibrary, ({ text }) => checkParse(text)), runs(500));
+  }, 60_000 * SCALE);
 
   it("compileFile never throws, terminates, and locates every diagnostic", async () => {
-    await fc.assert(fc.asyncProperty(mutatedLibrary, async ({ path, text }) => void (await checkCompile(path, text))), { numRuns: 250 });
-  }, 60_000);
+    await fc.assert(fc.asyncProperty(mutatedLibrary, async ({ path, text }) => void (await checkCompile(path, text))), runs(500));
+  }, 60_000 * SCALE);
 });
 
 // ---- (c) valid small networks, generated from the grammar ------------------------------
@@ -479,26 +491,28 @@ describe("valid generated networks", () => {
         expect(j.outputs[0].shape, text).toEqual(out);
         expect(j.network).toBe("generated");
       }),
-      { numRuns: 250 },
+      runs(500),
     );
-  }, 60_000);
+  }, 60_000 * SCALE);
 
   it("stay valid or fail cleanly under mutation", async () => {
     const mutated = fc.tuple(validNetwork, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([n, ms]) => mutate(n.text, ms));
-    await fc.assert(fc.asyncProperty(mutated, async (text) => void (await checkCompile(FUZZ_FILE, text))), { numRuns: 200 });
-  }, 60_000);
+    await fc.assert(fc.asyncProperty(mutated, async (text) => void (await checkCompile(FUZZ_FILE, text))), runs(400));
+  }, 60_000 * SCALE);
 });
 
 // ---- pinned cases found by the properties above -----------------------------------------
 
 describe("pinned inputs", () => {
+  // (deep nesting must give a diagnostic, not a RangeError from the parser's recursion;
+  // the depths are well past what a warmed-up JIT's smaller frames make work anyway)
   const cases: [string, string][] = [
     ["an empty file", ""],
     ["only a comment", "# nothing here\n"],
     ["only a block", "block b() {\n  relu\n}\n"],
-    ["deeply nested parentheses", `network n {\n  input 3x8x8\n  let a = ${"(".repeat(300)}1${")".repeat(300)}\n  relu\n}\n`],
-    ["deeply nested braces", `network n {\n  input 3x8x8\n${"{".repeat(300)}relu${"}".repeat(300)}\n}\n`],
-    ["many unclosed brackets", `network n {\n  input 3x8x8\n  let a = ${"[".repeat(100)}\n`],
+    ["deeply nested parentheses", `network n {\n  input 3x8x8\n  let a = ${"(".repeat(3000)}1${")".repeat(3000)}\n  relu\n}\n`],
+    ["deeply nested braces", `network n {\n  input 3x8x8\n${"{".repeat(3000)}relu${"}".repeat(3000)}\n}\n`],
+    ["many unclosed brackets", `network n {\n  input 3x8x8\n  let a = ${"[".repeat(1000)}\n`],
     ["a long chain of additions", `network n {\n  input 3x8x8\n  let a = ${"1 + ".repeat(5000)}1\n  relu\n}\n`],
   ];
   for (const [what, text] of cases) {
@@ -507,4 +521,22 @@ describe("pinned inputs", () => {
       await checkCompile(FUZZ_FILE, text);
     }, 20_000);
   }
+
+  const long = `${"1 + ".repeat(20000)}1`;
+  const small = "network n(a = 1) {\n  input 3x8x8\n  relu\n}\n";
+  it("a variant argument that is a very long expression", async () => {
+    const text = `${small}network v = n(a = ${long})\n`;
+    checkParse(text);
+    await checkCompile(FUZZ_FILE, text);
+  }, 20_000);
+  it("--set and --input values that are very long expressions", async () => {
+    await checkCompile(FUZZ_FILE, small, { set: { a: long } });
+    await checkCompile(FUZZ_FILE, small, { input: long });
+  }, 20_000);
+  it("--set and --input values that are garbage", async () => {
+    for (const v of ["", ")", "3x", "[[[", "1e999", "-1", "0x0x0", "H", "\"s\"", "a b c", "#"]) {
+      await checkCompile(FUZZ_FILE, small, { set: { a: v } });
+      await checkCompile(FUZZ_FILE, small, { input: v });
+    }
+  }, 20_000);
 });
