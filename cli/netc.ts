@@ -1,6 +1,7 @@
 // netc: the command line. Each command lives in its own file and is thin: it parses
 // flags, calls the compiler, prints.
 import { check, checkHelp } from "./check.js";
+import { fmt, fmtHelp } from "./fmt.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
 import { summary, summaryHelp } from "./summary.js";
@@ -9,6 +10,7 @@ const commands: Record<string, { run: (argv: string[], out: Out) => Promise<numb
   check: { run: check, help: checkHelp },
   summary: { run: summary, help: summaryHelp },
   list: { run: list, help: listHelp },
+  fmt: { run: fmt, help: fmtHelp },
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -19,6 +21,7 @@ commands:
   check FILE...     check files: syntax, names, shapes (exit 1 on errors)
   summary NET       layer table with shapes, parameters and MACs (--json for JSON)
   list              the bundled networks
+  fmt FILE...       format files canonically (--check, --write)
 
 Run \`netc <command> --help\` for a command's options.`;
 

@@ -32,6 +32,7 @@ export interface BlockDecl {
   name: string;
   params: Param[];
   body: Stmt[];
+  bodySpan: Span; // from '{' to '}', for the printer
   nameSpan: Span;
   span: Span;
 }
@@ -41,6 +42,7 @@ export interface NetworkDecl {
   name: string;
   params: Param[];
   body: Stmt[];
+  bodySpan: Span;
   nameSpan: Span;
   span: Span;
 }
@@ -104,6 +106,7 @@ export interface CallStmt extends StmtBase {
 export interface GroupStmt extends StmtBase {
   kind: "group";
   body: Stmt[];
+  bodySpan: Span;
 }
 
 export interface RepeatStmt extends StmtBase {
@@ -111,6 +114,7 @@ export interface RepeatStmt extends StmtBase {
   count: Expr;
   index?: string;
   body: Stmt[];
+  bodySpan: Span;
 }
 
 export interface ForStmt extends StmtBase {
@@ -118,19 +122,23 @@ export interface ForStmt extends StmtBase {
   variable: string;
   iterable: Expr;
   body: Stmt[];
+  bodySpan: Span;
 }
 
 export interface IfStmt extends StmtBase {
   kind: "if";
   cond: Expr;
   then: Stmt[];
+  thenSpan: Span;
   else?: Stmt[];
+  elseSpan?: Span; // the else body, or the `if` of an `else if`
 }
 
 export interface ResidualStmt extends StmtBase {
   kind: "residual";
   when?: Expr;
   body: Stmt[];
+  bodySpan: Span;
   shortcut?: Shortcut;
 }
 
@@ -138,6 +146,7 @@ export interface Shortcut {
   label?: Label;
   when?: Expr;
   body: Stmt[];
+  bodySpan: Span;
   span: Span;
 }
 
@@ -145,6 +154,7 @@ export interface CombineStmt extends StmtBase {
   kind: "combine";
   op: "concat" | "add" | "mul";
   branches: Stmt[];
+  bodySpan: Span;
 }
 
 export interface FromStmt extends StmtBase {
@@ -152,6 +162,7 @@ export interface FromStmt extends StmtBase {
   source: string;
   sourceSpan: Span;
   body?: Stmt[];
+  bodySpan?: Span;
 }
 
 export interface HeadStmt extends StmtBase {
@@ -159,6 +170,7 @@ export interface HeadStmt extends StmtBase {
   name: string;
   when?: Expr;
   body: Stmt[];
+  bodySpan: Span;
 }
 
 export interface Arg {

@@ -85,4 +85,5 @@ export const Codes = {
   limit: "E0401",
   recursion: "E0402",
   usage: "E0501",
+  internal: "E0901",
 } as const;

@@ -56,6 +56,7 @@ export class AstBuilder {
       nameSpan: this.span(id),
       params: this.params(sub(n, "paramList")),
       body: this.body(sub(n, "body")),
+      bodySpan: this.span(sub(n, "body")),
       span: this.span(n),
     };
   }
@@ -82,6 +83,7 @@ export class AstBuilder {
       nameSpan: this.span(id),
       params: params ? this.params(params) : [],
       body: this.body(sub(n, "body")),
+      bodySpan: this.span(sub(n, "body")),
       span: this.span(n),
     };
   }
@@ -153,13 +155,14 @@ export class AstBuilder {
         };
       }
       case "body":
-        return { kind: "group", body: this.body(n), span };
+        return { kind: "group", body: this.body(n), bodySpan: span, span };
       case "repeatStmt":
         return {
           kind: "repeat",
           count: this.expression(sub(n, "expression")),
           index: maybeTok(n, "Identifier")?.image,
           body: this.body(sub(n, "body")),
+          bodySpan: this.span(sub(n, "body")),
           span,
         };
       case "forStmt":
@@ -168,6 +171,7 @@ export class AstBuilder {
           variable: tok(n, "Identifier").image,
           iterable: this.expression(sub(n, "expression")),
           body: this.body(sub(n, "body")),
+          bodySpan: this.span(sub(n, "body")),
           span,
         };
       case "ifStmt":
@@ -176,12 +180,19 @@ export class AstBuilder {
         return this.residual(n);
       case "combineStmt": {
         const op = (maybeTok(n, "Concat") ?? maybeTok(n, "Add") ?? tok(n, "Mul")).image as A.CombineStmt["op"];
-        return { kind: "combine", op, branches: this.body(sub(n, "body")), span };
+        return { kind: "combine", op, branches: this.body(sub(n, "body")), bodySpan: this.span(sub(n, "body")), span };
       }
       case "fromStmt": {
         const src = maybeTok(n, "Identifier") ?? tok(n, "Input");
         const body = maybeSub(n, "body");
-        return { kind: "from", source: src.image, sourceSpan: this.span(src), body: body ? this.body(body) : undefined, span };
+        return {
+          kind: "from",
+          source: src.image,
+          sourceSpan: this.span(src),
+          body: body ? this.body(body) : undefined,
+          bodySpan: body ? this.span(body) : undefined,
+          span,
+        };
       }
       case "headStmt": {
         const when = maybeSub(n, "whenClause");
@@ -190,6 +201,7 @@ export class AstBuilder {
           name: tok(n, "Identifier").image,
           when: when ? this.expression(sub(when, "expression")) : undefined,
           body: this.body(sub(n, "body")),
+          bodySpan: this.span(sub(n, "body")),
           span,
         };
       }
@@ -200,11 +212,14 @@ export class AstBuilder {
   private ifStmt(n: CstNode): A.IfStmt {
     const bodies = subs(n, "body");
     const elseIf = maybeSub(n, "ifStmt");
+    const elseNode = elseIf ?? bodies[1];
     return {
       kind: "if",
       cond: this.expression(sub(n, "expression")),
       then: this.body(bodies[0]),
+      thenSpan: this.span(bodies[0]),
       else: elseIf ? [this.ifStmt(elseIf)] : bodies[1] ? this.body(bodies[1]) : undefined,
+      elseSpan: elseNode ? this.span(elseNode) : undefined,
       span: this.span(n),
     };
   }
@@ -220,6 +235,7 @@ export class AstBuilder {
         label: id ? { name: id.image, span: this.span(id) } : undefined,
         when: scWhen ? this.expression(sub(scWhen, "expression")) : undefined,
         body: this.body(sub(sc, "body")),
+        bodySpan: this.span(sub(sc, "body")),
         span: this.span(sc),
       };
     }
@@ -227,6 +243,7 @@ export class AstBuilder {
       kind: "residual",
       when: when ? this.expression(sub(when, "expression")) : undefined,
       body: this.body(sub(n, "body")),
+      bodySpan: this.span(sub(n, "body")),
       shortcut,
       span: this.span(n),
     };

@@ -13,7 +13,7 @@ await build({
   format: "esm",
   target: "node20",
   outdir: "dist/bundle",
-  external: ["chevrotain"],
+  external: ["chevrotain", "prettier"],
   logLevel: "warning",
 });
 

@@ -1,0 +1,29 @@
+// Formatting: parse, print canonically, and make sure the printed text means the same:
+// it must parse to the same AST (spans aside) with the same comments, or nothing is
+// returned, so that a printer bug can never change or lose a user's network.
+import type { Program } from "../compiler/ast.js";
+import { Codes, error, type Diagnostic } from "../compiler/diagnostics.js";
+import { parse } from "./index.js";
+import { printProgram, type PrintOptions } from "./printer.js";
+
+export interface FormatResult {
+  formatted?: string;
+  diagnostics: Diagnostic[];
+}
+
+export function formatText(text: string, file: string, opts: PrintOptions = {}): FormatResult {
+  const parsed = parse(text, file);
+  if (!parsed.program) return { diagnostics: parsed.diagnostics };
+  const formatted = printProgram(parsed.program, text, opts);
+  const again = parse(formatted, file).program;
+  if (!again || shape(again) !== shape(parsed.program) || comments(again) !== comments(parsed.program))
+    return { diagnostics: [error(Codes.internal, `formatting ${file} would change its meaning; it was left as it is (a bug in netc fmt)`)] };
+  return { formatted, diagnostics: [] };
+}
+
+/** The AST without positions: what a program means, comments apart. */
+export function shape(p: Program): string {
+  return JSON.stringify(p.items, (k, v) => (k === "span" || k.endsWith("Span") || k === "file" ? undefined : v));
+}
+
+const comments = (p: Program) => JSON.stringify(p.comments.map((c) => c.text.trimEnd()));

@@ -1,0 +1,327 @@
+// The printer: an AST back to canonical .net text, the inverse of the parser beside it.
+// It builds a Prettier document (Prettier's own line-fitting algorithm decides where
+// long argument and list lines break), so `netc fmt` and the Prettier plugin print the
+// same text. Comments are not in the AST's tree: they are placed from their offsets in
+// the source, own-line comments before what follows them, end-of-line comments after
+// what precedes them on that line.
+import { builders, printer } from "prettier/doc";
+import type * as A from "../compiler/ast.js";
+import type { Span } from "../compiler/diagnostics.js";
+
+type Doc = builders.Doc;
+const { group, indent, join, line, softline, hardline } = builders;
+
+export interface PrintOptions {
+  printWidth?: number;
+}
+
+export const DEFAULT_WIDTH = 100; // rustfmt's; 80 breaks most convolution lines
+
+/** Canonical text of a parsed program; `text` is the source it was parsed from. */
+export function printProgram(program: A.Program, text: string, opts: PrintOptions = {}): string {
+  const doc = programDoc(program, text);
+  return printer.printDocToString(doc, { printWidth: opts.printWidth ?? DEFAULT_WIDTH, tabWidth: 2, useTabs: false }).formatted;
+}
+
+export function programDoc(program: A.Program, text: string): Doc {
+  return new Printer(program, text).program();
+}
+
+class Printer {
+  private readonly printed: boolean[];
+
+  constructor(
+    private readonly ast: A.Program,
+    private readonly text: string,
+  ) {
+    this.printed = ast.comments.map(() => false);
+  }
+
+  private get comments() {
+    return this.ast.comments;
+  }
+
+  program(): Doc {
+    const parts: Doc[] = [];
+    let prev: A.Item | undefined;
+    for (const item of this.ast.items) {
+      const lead = this.take((c) => c.span.start < item.span.start);
+      const stray = this.take((c) => c.span.start < item.span.end && !inside(c, bodiesOfItem(item)));
+      if (prev) parts.push(hardline, this.blankBetween(prev, item, lead) ? hardline : "");
+      parts.push(this.ownLines(lead, item.span.start), this.ownLines(stray), this.item(item), this.trailing(item.span.end));
+      prev = item;
+    }
+    const rest = this.take(() => true);
+    if (rest.length) {
+      if (prev) parts.push(hardline, this.blankBefore(rest[0].span.start) ? hardline : "");
+      parts.push(this.ownLines(rest));
+    }
+    return parts.length ? [...parts, hardline] : "";
+  }
+
+  /** Blocks and networks stand apart; consecutive imports or variants keep the source's spacing. */
+  private blankBetween(prev: A.Item, item: A.Item, lead: A.Comment[]): boolean {
+    const grouped = (i: A.Item) => i.kind === "import" || i.kind === "variant";
+    if (grouped(prev) && prev.kind === item.kind) return this.blankBefore(lead[0]?.span.start ?? item.span.start);
+    return true;
+  }
+
+  // ---- comments ------------------------------------------------------------------
+  /** The comments not printed yet that satisfy `which`, in order; they count as printed. */
+  private take(which: (c: A.Comment) => boolean): A.Comment[] {
+    const out: A.Comment[] = [];
+    this.comments.forEach((c, i) => {
+      if (!this.printed[i] && which(c)) {
+        this.printed[i] = true;
+        out.push(c);
+      }
+    });
+    return out;
+  }
+
+  /** Comments on lines of their own, keeping a blank line where the source had one. */
+  private ownLines(cs: A.Comment[], before?: number): Doc {
+    if (!cs.length) return "";
+    const parts: Doc[] = [];
+    cs.forEach((c, i) => {
+      if (i > 0 && this.blankBefore(c.span.start, cs[i - 1].span.end)) parts.push(hardline);
+      parts.push(c.text.trimEnd(), hardline);
+    });
+    if (before !== undefined && this.blankBefore(before, cs[cs.length - 1].span.end)) parts.push(hardline);
+    return parts;
+  }
+
+  /** An end-of-line comment right after `offset`, on the same line. */
+  private trailing(offset: number): Doc {
+    const [c] = this.take((c) => c.span.start >= offset && this.sameLine(offset, c.span.start));
+    return c ? [" ", c.text.trimEnd()] : "";
+  }
+
+  private sameLine(a: number, b: number): boolean {
+    return !this.text.slice(a, b).includes("\n");
+  }
+
+  /** Whether the source has an empty line just before `offset` (after `from`, if given). */
+  private blankBefore(offset: number, from = 0): boolean {
+    return /\n[ \t\r]*\n[ \t\r]*$/.test(this.text.slice(from, offset));
+  }
+
+  private hasComment(span: Span): boolean {
+    return this.comments.some((c, i) => !this.printed[i] && c.span.start >= span.start && c.span.start < span.end);
+  }
+
+  // ---- declarations ----------------------------------------------------------------
+  private item(item: A.Item): Doc {
+    switch (item.kind) {
+      case "import":
+        return ["import ", JSON.stringify(item.path)];
+      case "block":
+        return ["block ", item.name, this.params(item.params), " ", this.body(item.body, item.bodySpan, false)];
+      case "network":
+        return ["network ", item.name, item.params.length ? this.params(item.params) : "", " ", this.body(item.body, item.bodySpan, false)];
+      case "variant":
+        return ["network ", item.name, " = ", item.base, this.parenArgs(item.args)];
+    }
+  }
+
+  private params(params: A.Param[]): Doc {
+    return this.parenList(params.map((p) => (p.default ? [p.name, " = ", this.expr(p.default)] : p.name)));
+  }
+
+  private parenArgs(args: A.Arg[]): Doc {
+    return this.parenList(args.map((a) => this.arg(a)));
+  }
+
+  private parenList(items: Doc[]): Doc {
+    if (!items.length) return "()";
+    return group(["(", indent([softline, join([",", line], items)]), softline, ")"]);
+  }
+
+  private arg(a: A.Arg): Doc {
+    return a.name ? [a.name, " = ", this.expr(a.value)] : this.expr(a.value);
+  }
+
+  // ---- statements ------------------------------------------------------------------
+  /**
+   * `{ ... }` (its span from `{` to `}`): one statement per line; a single layer, block
+   * call or `let` with no comment stays on the braces' line when it fits, except in the
+   * bodies of declarations and of residual, shortcut and the merging combinators.
+   */
+  private body(stmts: A.Stmt[], span: Span, inline = true): Doc {
+    const simple = inline && stmts.length === 1 && (stmts[0].kind === "call" || stmts[0].kind === "let") && !stmts[0].label?.parts;
+    if (!this.hasComment(span)) {
+      if (stmts.length === 0) return "{}";
+      if (simple) return group(["{", indent([line, this.statement(stmts[0])]), line, "}"]);
+    }
+    const open = this.take((c) => c.span.start > span.start && c.span.start < (stmts[0]?.span.start ?? span.end) && this.sameLine(span.start, c.span.start));
+    const inner: Doc[] = [];
+    stmts.forEach((s, i) => {
+      const lead = this.take((c) => c.span.start < s.span.start);
+      if (i > 0 && this.blankBefore(lead[0]?.span.start ?? s.span.start, stmts[i - 1].span.end)) inner.push(hardline);
+      inner.push(hardline, this.ownLines(lead, s.span.start), this.statement(s), this.trailing(s.span.end));
+    });
+    const dangling = this.take((c) => c.span.start < span.end);
+    if (dangling.length) {
+      const after = stmts.length ? stmts[stmts.length - 1].span.end : span.start;
+      if (stmts.length && this.blankBefore(dangling[0].span.start, after)) inner.push(hardline);
+      inner.push(hardline, join(hardline, dangling.map((c) => c.text.trimEnd())));
+    }
+    return ["{", open.length ? [" ", open[0].text.trimEnd()] : "", indent(inner), hardline, "}"];
+  }
+
+  private statement(s: A.Stmt): Doc {
+    // Comments inside a statement's own text (between its arguments) move before it.
+    const stray = this.take((c) => c.span.start >= s.span.start && c.span.start < s.span.end && !inside(c, bodiesOf(s)));
+    const label = s.label ? [this.label(s.label), ": "] : "";
+    return [this.ownLines(stray), label, this.statementBody(s)];
+  }
+
+  private label(l: A.Label): string {
+    return l.parts ? `"${l.name}"` : l.name;
+  }
+
+  private statementBody(s: A.Stmt): Doc {
+    switch (s.kind) {
+      case "let":
+        return ["let ", s.name, " = ", this.expr(s.value)];
+      case "input":
+        return ["input ", this.expr(s.shape), s.name ? [" as ", s.name] : ""];
+      case "call":
+        return this.call(s);
+      case "group":
+        return this.body(s.body, s.bodySpan);
+      case "repeat":
+        return ["repeat ", this.expr(s.count), s.index ? [" as ", s.index] : "", " ", this.body(s.body, s.bodySpan)];
+      case "for":
+        return ["for ", s.variable, " in ", this.expr(s.iterable), " ", this.body(s.body, s.bodySpan)];
+      case "if":
+        return this.ifStmt(s);
+      case "residual":
+        return this.residual(s);
+      case "combine":
+        return [s.op, " ", this.body(s.branches, s.bodySpan, false)];
+      case "from":
+        return ["from ", s.source, s.body && s.bodySpan ? [" ", this.body(s.body, s.bodySpan)] : ""];
+      case "head":
+        return ["head ", s.name, this.when(s.when), " ", this.body(s.body, s.bodySpan)];
+    }
+  }
+
+  private when(e: A.Expr | undefined): Doc {
+    return e ? [" when ", this.expr(e)] : "";
+  }
+
+  /** `conv 64, 3x3, stride = 2`; when too long, each argument after the first on its own line. */
+  private call(s: A.CallStmt): Doc {
+    if (s.parens) return [s.callee, this.parenArgs(s.args)];
+    if (!s.args.length) return s.callee;
+    const [first, ...rest] = s.args.map((a) => this.arg(a));
+    return group([s.callee, " ", first, rest.length ? indent([",", line, join([",", line], rest)]) : ""]);
+  }
+
+  private ifStmt(s: A.IfStmt): Doc {
+    const head: Doc = ["if ", this.expr(s.cond), " ", this.body(s.then, s.thenSpan)];
+    if (!s.else || !s.elseSpan) return head;
+    const inner = s.else[0];
+    if (s.else.length === 1 && inner.kind === "if" && inner.span.start === s.elseSpan.start) return [head, " else ", this.ifStmt(inner)];
+    return [head, " else ", this.body(s.else, s.elseSpan)];
+  }
+
+  private residual(s: A.ResidualStmt): Doc {
+    const main: Doc = ["residual", this.when(s.when), " ", this.body(s.body, s.bodySpan, false)];
+    if (!s.shortcut) return main;
+    const sc = s.shortcut;
+    return [main, " shortcut", sc.label ? [" ", sc.label.name] : "", this.when(sc.when), " ", this.body(sc.body, sc.bodySpan, false)];
+  }
+
+  // ---- expressions -------------------------------------------------------------------
+  expr(e: A.Expr): Doc {
+    switch (e.kind) {
+      case "number":
+        return e.text;
+      case "string":
+        return JSON.stringify(e.value);
+      case "bool":
+        return String(e.value);
+      case "name":
+        return e.name;
+      case "in":
+        return "in";
+      case "dims":
+        return e.parts.map((p) => (p.kind === "number" ? p.text : p.kind === "name" ? p.name : "?")).join("x");
+      case "list":
+        return e.items.length ? group(["[", indent([softline, join([",", line], e.items.map((x) => this.expr(x)))]), softline, "]"]) : "[]";
+      case "index":
+        return [this.operand(e.target, POSTFIX), "[", this.expr(e.index), "]"];
+      case "member":
+        return [this.operand(e.target, POSTFIX), ".", e.name];
+      case "call":
+        return [this.operand(e.callee, POSTFIX), this.parenArgs(e.args)];
+      case "unary":
+        return e.op === "not" ? ["not ", this.operand(e.operand, NOT)] : ["-", this.operand(e.operand, UNARY)];
+      case "cond":
+        return [this.operand(e.then, OR), " if ", this.operand(e.cond, OR), " else ", this.expr(e.else)];
+      case "binary": {
+        const p = precedence(e);
+        const comparison = p === COMPARISON;
+        return [this.operand(e.left, comparison ? p + 1 : p), " ", e.op, " ", this.operand(e.right, p + 1)];
+      }
+    }
+  }
+
+  /** An operand, parenthesised when it binds more loosely than `min`. */
+  private operand(e: A.Expr, min: number): Doc {
+    return precedence(e) < min ? ["(", this.expr(e), ")"] : this.expr(e);
+  }
+}
+
+const [COND, OR, AND, NOT, COMPARISON, ADD, MUL, UNARY, POSTFIX, PRIMARY] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+function precedence(e: A.Expr): number {
+  switch (e.kind) {
+    case "cond":
+      return COND;
+    case "binary":
+      if (e.op === "or") return OR;
+      if (e.op === "and") return AND;
+      if (["+", "-"].includes(e.op)) return ADD;
+      if (["*", "/", "//", "%"].includes(e.op)) return MUL;
+      return COMPARISON;
+    case "unary":
+      return e.op === "not" ? NOT : UNARY;
+    case "index":
+    case "member":
+    case "call":
+      return POSTFIX;
+    case "number":
+      return e.value < 0 ? UNARY : PRIMARY;
+    default:
+      return PRIMARY;
+  }
+}
+
+/** The spans of a statement's bodies, where its nested statements and their comments are. */
+function bodiesOf(s: A.Stmt): Span[] {
+  switch (s.kind) {
+    case "group":
+    case "repeat":
+    case "for":
+    case "head":
+    case "combine":
+      return [s.bodySpan];
+    case "from":
+      return s.bodySpan ? [s.bodySpan] : [];
+    case "if":
+      return s.elseSpan ? [s.thenSpan, s.elseSpan] : [s.thenSpan];
+    case "residual":
+      return s.shortcut ? [s.bodySpan, s.shortcut.bodySpan] : [s.bodySpan];
+    default:
+      return [];
+  }
+}
+
+function bodiesOfItem(item: A.Item): Span[] {
+  return item.kind === "block" || item.kind === "network" ? [item.bodySpan] : [];
+}
+
+const inside = (c: A.Comment, spans: Span[]) => spans.some((b) => c.span.start >= b.start && c.span.start < b.end);
