@@ -44,17 +44,18 @@ class Printer {
   program(): Doc {
     const parts: Doc[] = [];
     let prev: A.Item | undefined;
-    for (const item of this.ast.items) {
+    this.ast.items.forEach((item, index) => {
+      const next = this.ast.items[index + 1]?.span.start ?? Infinity;
       const lead = this.take((c) => c.span.start < item.span.start);
       const stray = this.take((c) => c.span.start < item.span.end && !inside(c, bodiesOfItem(item)));
       if (prev) parts.push(hardline, this.blankBetween(prev, item, lead) ? hardline : "");
-      parts.push(this.ownLines(lead, item.span.start), this.ownLines(stray), this.item(item), this.trailing(item.span.end));
+      parts.push(this.ownLines(lead, item.span.start), this.ownLines(stray), this.item(item), this.trailing(item.span.end, next));
       prev = item;
-    }
+    });
     const rest = this.take(() => true);
     if (rest.length) {
       if (prev) parts.push(hardline, this.blankBefore(rest[0].span.start) ? hardline : "");
-      parts.push(this.ownLines(rest));
+      parts.push(join(hardline, rest.map((c, i) => (i > 0 && this.blankBefore(c.span.start, rest[i - 1].span.end) ? [hardline, c.text.trimEnd()] : c.text.trimEnd()))));
     }
     return parts.length ? [...parts, hardline] : "";
   }
@@ -92,8 +93,8 @@ class Printer {
   }
 
   /** An end-of-line comment right after `offset`, on the same line. */
-  private trailing(offset: number): Doc {
-    const [c] = this.take((c) => c.span.start >= offset && this.sameLine(offset, c.span.start));
+  private trailing(offset: number, limit = Infinity): Doc {
+    const [c] = this.take((c) => c.span.start >= offset && c.span.start < limit && this.sameLine(offset, c.span.start));
     return c ? [" ", c.text.trimEnd()] : "";
   }
 
@@ -147,18 +148,23 @@ class Printer {
    * call or `let` with no comment stays on the braces' line when it fits, except in the
    * bodies of declarations and of residual, shortcut and the merging combinators.
    */
-  private body(stmts: A.Stmt[], span: Span, inline = true): Doc {
+  private body(stmts: A.Stmt[], span: Span, inline = true, before: A.Comment[] = []): Doc {
     const simple = inline && stmts.length === 1 && (stmts[0].kind === "call" || stmts[0].kind === "let") && !stmts[0].label?.parts;
-    if (!this.hasComment(span)) {
+    if (!this.hasComment(span) && !before.length) {
       if (stmts.length === 0) return "{}";
       if (simple) return group(["{", indent([line, this.statement(stmts[0])]), line, "}"]);
     }
-    const open = this.take((c) => c.span.start > span.start && c.span.start < (stmts[0]?.span.start ?? span.end) && this.sameLine(span.start, c.span.start));
-    const inner: Doc[] = [];
+    // Comments written between a `}` and this body's `else`/`shortcut` come first.
+    const open = [
+      ...before,
+      ...this.take((c) => c.span.start > span.start && c.span.start < (stmts[0]?.span.start ?? span.end) && this.sameLine(span.start, c.span.start)),
+    ];
+    const inner: Doc[] = open.slice(1).map((c) => [hardline, c.text.trimEnd()]);
     stmts.forEach((s, i) => {
       const lead = this.take((c) => c.span.start < s.span.start);
       if (i > 0 && this.blankBefore(lead[0]?.span.start ?? s.span.start, stmts[i - 1].span.end)) inner.push(hardline);
-      inner.push(hardline, this.ownLines(lead, s.span.start), this.statement(s), this.trailing(s.span.end));
+      const next = stmts[i + 1]?.span.start ?? span.end;
+      inner.push(hardline, this.ownLines(lead, s.span.start), this.statement(s), this.trailing(s.span.end, next));
     });
     const dangling = this.take((c) => c.span.start < span.end);
     if (dangling.length) {
@@ -169,9 +175,16 @@ class Printer {
     return ["{", open.length ? [" ", open[0].text.trimEnd()] : "", indent(inner), hardline, "}"];
   }
 
+  /** Comments between the end of one body and the start of the next (before `else`, `shortcut`). */
+  private between(end: number, start: number): A.Comment[] {
+    return this.take((c) => c.span.start >= end && c.span.start < start);
+  }
+
   private statement(s: A.Stmt): Doc {
     // Comments inside a statement's own text (between its arguments) move before it.
-    const stray = this.take((c) => c.span.start >= s.span.start && c.span.start < s.span.end && !inside(c, bodiesOf(s)));
+    // (Comments between its bodies are placed by the bodies: `} # c` before `else`.)
+    const headerEnd = Math.min(s.span.end, ...bodiesOf(s).map((b) => b.start));
+    const stray = this.take((c) => c.span.start >= s.span.start && c.span.start < headerEnd);
     const label = s.label ? [this.label(s.label), ": "] : "";
     return [this.ownLines(stray), label, this.statementBody(s)];
   }
@@ -219,19 +232,23 @@ class Printer {
     return group([s.callee, " ", first, rest.length ? indent([",", line, join([",", line], rest)]) : ""]);
   }
 
-  private ifStmt(s: A.IfStmt): Doc {
-    const head: Doc = ["if ", this.expr(s.cond), " ", this.body(s.then, s.thenSpan)];
+  private ifStmt(s: A.IfStmt, before: A.Comment[] = []): Doc {
+    const head: Doc = ["if ", this.expr(s.cond), " ", this.body(s.then, s.thenSpan, true, before)];
     if (!s.else || !s.elseSpan) return head;
     const inner = s.else[0];
-    if (s.else.length === 1 && inner.kind === "if" && inner.span.start === s.elseSpan.start) return [head, " else ", this.ifStmt(inner)];
-    return [head, " else ", this.body(s.else, s.elseSpan)];
+    if (s.else.length === 1 && inner.kind === "if" && inner.span.start === s.elseSpan.start) {
+      const moved = this.between(s.thenSpan.end, s.elseSpan.start);
+      return [head, " else ", this.ifStmt(inner, moved)];
+    }
+    return [head, " else ", this.body(s.else, s.elseSpan, true, this.between(s.thenSpan.end, s.elseSpan.start))];
   }
 
   private residual(s: A.ResidualStmt): Doc {
     const main: Doc = ["residual", this.when(s.when), " ", this.body(s.body, s.bodySpan, false)];
     if (!s.shortcut) return main;
     const sc = s.shortcut;
-    return [main, " shortcut", sc.label ? [" ", sc.label.name] : "", this.when(sc.when), " ", this.body(sc.body, sc.bodySpan, false)];
+    const moved = this.between(s.bodySpan.end, sc.bodySpan.start);
+    return [main, " shortcut", sc.label ? [" ", sc.label.name] : "", this.when(sc.when), " ", this.body(sc.body, sc.bodySpan, false, moved)];
   }
 
   // ---- expressions -------------------------------------------------------------------
@@ -271,7 +288,9 @@ class Printer {
 
   /** An operand, parenthesised when it binds more loosely than `min`. */
   private operand(e: A.Expr, min: number): Doc {
-    return precedence(e) < min ? ["(", this.expr(e), ")"] : this.expr(e);
+    // `(1).x`: a number before `.` would read as a decimal point
+    const needs = precedence(e) < min || (min === POSTFIX && e.kind === "number");
+    return needs ? ["(", this.expr(e), ")"] : this.expr(e);
   }
 }
 

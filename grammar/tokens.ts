@@ -112,7 +112,9 @@ export function significantNewlines(tokens: IToken[]): IToken[] {
     else if ((type === RParen || type === RBracket) && depth > 0) depth--;
     if (type === Newline) {
       const prev = out[out.length - 1];
-      const next = tokens[i + 1];
+      let j = i + 1;
+      while (tokens[j]?.tokenType === Newline) j++; // blank lines and comment lines
+      const next = tokens[j];
       if (depth > 0 || !prev || continuing.has(prev.tokenType)) continue;
       if (next && continued.has(next.tokenType)) continue;
     }
