@@ -2,6 +2,8 @@
 // flags, calls the compiler, prints.
 import { check, checkHelp } from "./check.js";
 import { fmt, fmtHelp } from "./fmt.js";
+import { run, runHelp } from "./run.js";
+import { bench, benchHelp } from "./bench.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
 import { summary, summaryHelp } from "./summary.js";
@@ -11,6 +13,8 @@ const commands: Record<string, { run: (argv: string[], out: Out) => Promise<numb
   summary: { run: summary, help: summaryHelp },
   list: { run: list, help: listHelp },
   fmt: { run: fmt, help: fmtHelp },
+  run: { run, help: runHelp },
+  bench: { run: bench, help: benchHelp },
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -22,6 +26,8 @@ commands:
   summary NET       layer table with shapes, parameters and MACs (--json for JSON)
   list              the bundled networks
   fmt FILE...       format files canonically (--check, --write)
+  run NET           run a network on an image or .npy array, with safetensors weights
+  bench NET         inference throughput (--batch, --json)
 
 Run \`netc <command> --help\` for a command's options.`;
 

@@ -1,9 +1,11 @@
 // Bundles the command line into one file (dist/netc.mjs) so that `netc` starts fast:
 // one module to load instead of dozens. The grammar stays a separate chunk, loaded
 // only when a file must be parsed (see compiler/parse-cache.ts).
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 import { hashSources } from "../dist/compiler/parse-cache.js";
+
+rmSync("dist/bundle", { recursive: true, force: true }); // no stale chunks
 
 await build({
   entryPoints: { netc: "cli/netc.ts" },
@@ -13,7 +15,7 @@ await build({
   format: "esm",
   target: "node20",
   outdir: "dist/bundle",
-  external: ["chevrotain", "prettier"],
+  external: ["chevrotain", "prettier", "@tensorflow/*", "sharp", "jpeg-js", "pngjs", "fast-png"],
   logLevel: "warning",
 });
 

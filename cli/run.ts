@@ -1,0 +1,141 @@
+// netc run NET --input X: executes a network on an image or a .npy array, with weights
+// from a safetensors file, and prints the top classes or writes the output.
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { compileFile } from "../compiler/compile.js";
+import { formatShape } from "../compiler/values.js";
+import { EXIT, report, resolveNet, UsageError, type Out } from "./io.js";
+
+export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
+                [--labels FILE|imagenet] [--backend wasm|cpu|tensorflow] [options]
+
+Runs NET (a .net file or a bundled network) in inference mode on X: a JPEG or PNG
+image, preprocessed like torchvision's ImageNet transform (resize the shorter side
+to 256, center-crop 224, scale to [0, 1], normalise), or a float32 .npy array in NCHW
+layout. Weights are loaded by name from a safetensors file in PyTorch's layout; without
+--weights the network runs on PyTorch-style random initial weights.
+
+options:
+  --network NAME        the network of the file (default: its last)
+  --weights FILE        safetensors weights, names as in \`netc summary NET --json\`
+  --strict false        load what fits and report the rest (default: every tensor must match)
+  --input FILE          the image or .npy array
+  --output FILE         write the first output as a float32 .npy array
+  --top K               print the K most probable classes (default 5 for a class vector)
+  --labels FILE|imagenet  class names: a text file with one name per line, or imagenet
+  --backend NAME        wasm (default), cpu, or tensorflow (needs @tensorflow/tfjs-node[-gpu])
+  --resize N            image: shorter side resized to N first (default 256; 0 skips)
+  --crop N              image: center crop to N x N (default 224; 0 skips)
+  --mean a,b,c          image: normalisation mean (default ImageNet's)
+  --std a,b,c           image: normalisation standard deviation (default ImageNet's)
+  -h, --help            show this help`;
+
+export async function run(argv: string[], out: Out): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      network: { type: "string" }, weights: { type: "string" }, strict: { type: "string" }, input: { type: "string" },
+      output: { type: "string" }, top: { type: "string" }, labels: { type: "string" }, backend: { type: "string" },
+      resize: { type: "string" }, crop: { type: "string" }, mean: { type: "string" }, std: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return out.stdout(runHelp), EXIT.ok;
+  if (positionals.length !== 1) throw new UsageError("netc run needs exactly one NET");
+  if (!values.input) throw new UsageError("netc run needs --input (an image or a .npy array)");
+  if (values.strict !== undefined && !["true", "false"].includes(values.strict)) throw new UsageError("--strict takes true or false");
+  const top = values.top === undefined ? undefined : Number(values.top);
+  if (top !== undefined && !(Number.isInteger(top) && top > 0)) throw new UsageError("--top takes a positive whole number");
+
+  const { file, network } = resolveNet(positionals[0]);
+  const compiled = await compileFile(file, { network: values.network ?? network });
+  const code = report(compiled.diagnostics, compiled.sources, out);
+  if (code !== EXIT.ok || !compiled.graph) return code;
+  const graph = compiled.graph;
+
+  const rt = await import("../runtime/index.js");
+  try {
+    const tf = await rt.useBackend((values.backend ?? "wasm") as never);
+    const model = new rt.Model(graph);
+    if (values.weights) {
+      const r = model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
+      const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
+      if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
+    } else out.stderr("netc run: no --weights: running on random initial weights");
+
+    const want = graph.nodes[graph.inputs[0].node].shape as number[];
+    const x = await readInput(rt, values, want);
+    const got = x.shape.slice(1);
+    if (got.join("x") !== want.join("x"))
+      throw new rt.RuntimeError(`the input is ${got.join("x")} but ${graph.network} takes ${formatShape(want)} (as N x C x H x W)`);
+    const input = tf.tensor(x.data, x.shape);
+    const [y] = model.forward([input]);
+    const data = (await y.data()) as Float32Array;
+    if (values.output) {
+      const tmp = `${values.output}.${process.pid}.tmp`;
+      writeFileSync(tmp, rt.writeNpy(y.shape, data));
+      renameSync(tmp, values.output);
+      out.stderr(`wrote ${values.output} (${y.shape.join("x")})`);
+    }
+    if (top !== undefined || (!values.output && y.rank === 2)) printTop(out, data, y.shape, top ?? 5, labelsOf(rt, values.labels));
+    else if (!values.output) out.stdout(`output ${y.shape.join("x")}`);
+    return EXIT.ok;
+  } catch (e) {
+    const known = [rt.WeightsError, rt.WeightsMismatchError, rt.NpyError, rt.ImageError, rt.RuntimeError, rt.BackendError];
+    if (known.some((k) => e instanceof k)) {
+      out.stderr(`netc run: ${(e as Error).message}`);
+      return EXIT.errors;
+    }
+    throw e;
+  }
+}
+
+type Runtime = typeof import("../runtime/index.js");
+
+async function readInput(rt: Runtime, v: Record<string, string | boolean | undefined>, want: number[]) {
+  const path = v.input as string;
+  if (path.endsWith(".npy")) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(path));
+    } catch (e) {
+      throw new rt.NpyError(path, `cannot be read (${(e as Error).message})`);
+    }
+    const a = rt.readNpy(bytes, path);
+    if (a.shape.length === want.length) return { shape: [1, ...a.shape], data: a.data }; // one sample, no batch axis
+    return a;
+  }
+  const size = (s: unknown) => (s === undefined ? undefined : Number(s) === 0 ? null : Number(s));
+  const list = (s: unknown) => (s === undefined ? undefined : String(s).split(",").map(Number));
+  return rt.loadImage(path, {
+    resize: size(v.resize),
+    crop: size(v.crop),
+    mean: list(v.mean),
+    std: list(v.std),
+    grayscale: want[0] === 1,
+  });
+}
+
+function labelsOf(rt: Runtime, spec: string | undefined): string[] | undefined {
+  if (!spec) return undefined;
+  if (spec === "imagenet") return rt.imagenetClasses();
+  try {
+    return readFileSync(spec, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+  } catch (e) {
+    throw new UsageError(`cannot read the labels file ${spec}: ${(e as Error).message}`);
+  }
+}
+
+/** Softmax probabilities of the first sample's class scores, best first. */
+function printTop(out: Out, scores: Float32Array, shape: number[], k: number, labels?: string[]) {
+  const n = shape[shape.length - 1];
+  const row = Array.from(scores.subarray(0, n));
+  const max = Math.max(...row);
+  const exps = row.map((s) => Math.exp(s - max));
+  const total = exps.reduce((a, b) => a + b, 0);
+  const ranked = row.map((s, i) => ({ i, s, p: exps[i] / total })).sort((a, b) => b.s - a.s).slice(0, k);
+  if (labels && labels.length !== n) out.stderr(`netc run: ${labels.length} labels for ${n} classes`);
+  for (const r of ranked)
+    out.stdout(`${String(r.i).padStart(5)}  ${(100 * r.p).toFixed(2).padStart(6)}%  ${r.s.toFixed(4).padStart(9)}  ${labels?.[r.i] ?? ""}`.trimEnd());
+}

@@ -1,0 +1,44 @@
+// Inference fusion, a pass over the IR: a convolution whose only consumer is a batch
+// norm (on running statistics) and, optionally, a ReLU or ReLU6 after it, runs as one
+// fused convolution: the batch norm folded into the filter and bias,
+//   w' = w * g / sqrt(v + eps),   b' = (b - m) * g / sqrt(v + eps) + beta,
+// and the activation applied by the convolution kernel itself (tfjs fused.conv2d).
+// Exact up to float rounding; test/runtime/fuse.test.ts checks it against the unfused run.
+import type { Graph, IRNode } from "../compiler/ir.js";
+
+export interface Fusion {
+  conv: IRNode;
+  bn?: IRNode;
+  activation?: "relu" | "relu6";
+  last: number; // the node whose value the fused step produces
+  skipped: number[]; // nodes it replaces after the convolution
+}
+
+export function planFusions(g: Graph): Map<number, Fusion> {
+  const users = new Map<number, number[]>();
+  for (const n of g.nodes) for (const i of n.inputs) users.set(i, [...(users.get(i) ?? []), n.id]);
+  const outputs = new Set(g.outputs.map((o) => o.node));
+  const only = (id: number): IRNode | undefined => {
+    const u = users.get(id);
+    return u && u.length === 1 && !outputs.has(id) ? g.nodes[u[0]] : undefined;
+  };
+  const plan = new Map<number, Fusion>();
+  for (const conv of g.nodes) {
+    if (conv.op !== "conv") continue;
+    const f: Fusion = { conv, last: conv.id, skipped: [] };
+    const bn = only(conv.id);
+    if (bn?.op === "batchnorm" && bn.attrs.stats && bn.attrs.affine) {
+      f.bn = bn;
+      f.last = bn.id;
+      f.skipped.push(bn.id);
+    }
+    const act = only(f.last);
+    if (act && (act.op === "relu" || act.op === "relu6")) {
+      f.activation = act.op;
+      f.last = act.id;
+      f.skipped.push(act.id);
+    }
+    if (f.skipped.length) plan.set(conv.id, f);
+  }
+  return plan;
+}

@@ -1,0 +1,9 @@
+// The runtime's entry point, loaded by the commands that execute networks (and only by
+// them: check, summary and fmt never load TensorFlow.js).
+export { useBackend, BACKENDS, BackendError, type BackendName, tf } from "./backend.js";
+export { Model, WeightsMismatchError, type LoadReport } from "./model.js";
+export { RuntimeError } from "./kernels.js";
+export { loadSafetensors, saveSafetensorsAtomically, WeightsError } from "./safetensors.js";
+export { readNpy, writeNpy, NpyError } from "./npy.js";
+export { loadImage, ImageError, IMAGENET_MEAN, IMAGENET_STD, type ImageOptions } from "./image.js";
+export { imagenetClasses } from "./labels.js";

@@ -1,0 +1,300 @@
+// The executor: a compiled graph becomes a function on TensorFlow.js tensors. Parameters
+// are tfjs variables, initialised as PyTorch initialises them, held in the layout each
+// kernel wants and converted to and from PyTorch's at the state-dict boundary.
+// Every intermediate value is freed after its last use, so memory stays flat.
+import * as tf from "@tensorflow/tfjs-core";
+import type { Graph, IRNode } from "../compiler/ir.js";
+import { weightName } from "../compiler/ir.js";
+import { convolve, kernels, fromTorch, toTorch, RuntimeError, type RunContext, type Weights } from "./kernels.js";
+import { planFusions, type Fusion } from "./fuse.js";
+import type { StateTensor } from "./state.js";
+
+let nextVariable = 0;
+
+export interface ForwardOptions {
+  training?: boolean;
+  /** Inference only: fold batch norm into convolutions and fuse activations (default on). */
+  fuse?: boolean;
+}
+
+interface Slot {
+  node: IRNode;
+  rel: string; // the weight's name inside its node
+  name: string; // its state-dict name
+  kind: "parameter" | "buffer" | "counter";
+  torchShape: number[];
+}
+
+export class Model {
+  /** Trainable parameters and running statistics, by state-dict name, in kernel layout. */
+  readonly variables = new Map<string, tf.Variable>();
+  readonly counters = new Map<string, number>();
+  private readonly slots: Slot[] = [];
+  private readonly nodeWeights: Weights[] = [];
+  private readonly lastUse: Int32Array;
+  private readonly fusions: Map<number, Fusion>;
+  private readonly skipped = new Set<number>();
+  private folded?: Map<number, { filter: tf.Tensor; bias?: tf.Tensor }>;
+
+  constructor(
+    readonly graph: Graph,
+    opts: { seed?: number } = {},
+  ) {
+    const random = mulberry32(opts.seed ?? 0);
+    for (const node of graph.nodes) {
+      if (node.op !== "input" && !kernels[node.op]) throw new RuntimeError(`the runtime cannot run ${node.op} (${node.name})`);
+      const weights: Weights = {};
+      for (const w of node.weights) {
+        const slot: Slot = { node, rel: w.name, name: weightName(node, w), kind: w.kind, torchShape: w.shape };
+        this.slots.push(slot);
+        if (w.kind === "counter") {
+          this.counters.set(slot.name, 0);
+          continue;
+        }
+        const init = tf.tidy(() => this.toKernel(slot, tf.tensor(initialValues(node, w.name, w.shape, random), w.shape)));
+        const v = tf.variable(init, w.kind === "parameter", `${slot.name}#${nextVariable++}`); // tfjs names are global
+        init.dispose();
+        this.variables.set(slot.name, v);
+        weights[w.name] = v;
+      }
+      this.nodeWeights[node.id] = weights;
+    }
+    this.lastUse = new Int32Array(graph.nodes.length).fill(-1);
+    for (const n of graph.nodes) for (const i of n.inputs) this.lastUse[i] = n.id;
+    for (const o of graph.outputs) this.lastUse[o.node] = graph.nodes.length;
+    this.fusions = planFusions(graph);
+    for (const f of this.fusions.values()) for (const id of f.skipped) this.skipped.add(id);
+  }
+
+  /** The fused convolutions' folded filters and biases, computed from the current weights. */
+  private foldedWeights() {
+    if (this.folded) return this.folded;
+    this.folded = new Map();
+    for (const f of this.fusions.values()) {
+      const w = this.nodeWeights[f.conv.id];
+      const folded = tf.tidy(() => {
+        if (!f.bn) return { filter: tf.clone(w.weight), bias: w.bias ? tf.clone(w.bias) : undefined };
+        const bn = this.nodeWeights[f.bn.id];
+        const scale = tf.div(bn.weight, tf.sqrt(tf.add(bn.running_var, f.bn.attrs.eps as number)));
+        // the output channel is the filter's last axis, or its last two (groups, per group)
+        const lastDims = w.weight.shape.length === 5 || kernelIsDepthwise(f.conv) ? w.weight.shape.slice(-2) : w.weight.shape.slice(-1);
+        const filter = tf.mul(w.weight, tf.reshape(scale, lastDims as number[]));
+        const bias = tf.add(tf.mul(tf.sub(w.bias ?? tf.zerosLike(bn.running_mean), bn.running_mean), scale), bn.bias);
+        return { filter, bias };
+      });
+      this.folded.set(f.conv.id, folded);
+    }
+    return this.folded;
+  }
+
+  /** Drops folded weights; call after changing variables other than through loadStateDict. */
+  invalidate() {
+    if (this.folded) for (const f of this.folded.values()) tf.dispose([f.filter, f.bias ?? []]);
+    this.folded = undefined;
+  }
+
+  private toKernel(slot: Slot, t: tf.Tensor): tf.Tensor {
+    const layout = kernels[slot.node.op]?.layout?.(slot.node, slot.rel);
+    return layout ? layout.fromTorch(t) : t;
+  }
+
+  private toTorchLayout(slot: Slot, t: tf.Tensor): tf.Tensor {
+    const layout = kernels[slot.node.op]?.layout?.(slot.node, slot.rel);
+    return layout ? layout.toTorch(t) : t;
+  }
+
+  /** Runs the network on inputs in PyTorch's layout (N, C, H, W); outputs likewise. */
+  forward(inputs: tf.Tensor[], opts: ForwardOptions = {}): tf.Tensor[] {
+    const g = this.graph;
+    if (inputs.length !== g.inputs.length) throw new RuntimeError(`${g.network} takes ${g.inputs.length} input(s), got ${inputs.length}`);
+    const ctx: RunContext = { training: !!opts.training, inputRanks: [], statUpdates: opts.training ? [] : undefined };
+    const values: (tf.Tensor | undefined)[] = new Array(g.nodes.length);
+    try {
+      g.inputs.forEach((port, k) => {
+        const shape = g.nodes[port.node].shape!;
+        checkInput(inputs[k], shape as number[], port.name);
+        values[port.node] = tf.tidy(() => fromTorch(tf.cast(inputs[k], "float32"), shape.length));
+      });
+      const fuse = !opts.training && opts.fuse !== false && this.fusions.size > 0;
+      if (opts.training) this.invalidate();
+      const folded = fuse ? this.foldedWeights() : undefined;
+      for (const node of g.nodes) {
+        if (node.op === "input" || (fuse && this.skipped.has(node.id))) continue;
+        const args = node.inputs.map((i) => values[i]!);
+        ctx.inputRanks = node.inputs.map((i) => g.nodes[i].shape!.length);
+        const fusion = fuse ? this.fusions.get(node.id) : undefined;
+        if (fusion) {
+          const { filter, bias } = folded!.get(node.id)!;
+          values[fusion.last] = tf.tidy(() => convolve(args[0], node, filter, bias, fusion.activation));
+        } else
+          values[node.id] = tf.tidy(() => {
+            const out = kernels[node.op].run(args, node, this.nodeWeights[node.id], ctx);
+            return args.includes(out) ? tf.clone(out) : out; // each value owned once (identity, eval dropout)
+          });
+        const consumer = fusion ? fusion.last : node.id;
+        for (const i of node.inputs) if (this.lastUse[i] === consumer || this.lastUse[i] === node.id) this.free(values, i, inputs);
+      }
+      const outs = g.outputs.map((o) => {
+        const v = values[o.node]!;
+        const out = tf.tidy(() => toTorch(v, g.nodes[o.node].shape!.length));
+        if (out === v) values[o.node] = undefined; // handed to the caller as it is
+        return out;
+      });
+      if (ctx.statUpdates) this.updateStatistics(ctx.statUpdates);
+      return outs;
+    } finally {
+      values.forEach((_, i) => this.free(values, i, inputs));
+    }
+  }
+
+  private free(values: (tf.Tensor | undefined)[], i: number, inputs: tf.Tensor[]) {
+    const v = values[i];
+    if (v && !inputs.includes(v) && !v.isDisposed) v.dispose();
+    values[i] = undefined;
+  }
+
+  /** PyTorch's running statistics: momentum-weighted, the variance unbiased. */
+  private updateStatistics(updates: NonNullable<RunContext["statUpdates"]>) {
+    for (const u of updates) {
+      const m = u.node.attrs.momentum as number;
+      const w = this.nodeWeights[u.node.id];
+      tf.tidy(() => {
+        const unbiased = tf.mul(u.variance, u.count / Math.max(1, u.count - 1));
+        (w.running_mean as tf.Variable).assign(tf.add(tf.mul(w.running_mean, 1 - m), tf.mul(u.mean, m)));
+        (w.running_var as tf.Variable).assign(tf.add(tf.mul(w.running_var, 1 - m), tf.mul(unbiased, m)));
+      });
+      const counter = `${u.node.name}.num_batches_tracked`;
+      this.counters.set(counter, (this.counters.get(counter) ?? 0) + 1);
+      tf.dispose([u.mean, u.variance]);
+    }
+  }
+
+  /** Every parameter, buffer and counter, by name, in PyTorch's layout. */
+  stateDict(): Map<string, StateTensor> {
+    const out = new Map<string, StateTensor>();
+    for (const slot of this.slots) {
+      if (slot.kind === "counter") {
+        out.set(slot.name, { shape: [], dtype: "I64", data: BigInt64Array.of(BigInt(this.counters.get(slot.name) ?? 0)) });
+        continue;
+      }
+      const t = tf.tidy(() => this.toTorchLayout(slot, this.variables.get(slot.name)!));
+      out.set(slot.name, { shape: slot.torchShape, dtype: "F32", data: t.dataSync() as Float32Array });
+      t.dispose();
+    }
+    return out;
+  }
+
+  /**
+   * Loads tensors by name. Missing, unexpected or wrongly shaped tensors are all listed in
+   * one error; with `strict: false`, what matches is loaded and the rest reported back.
+   */
+  loadStateDict(tensors: Map<string, StateTensor>, opts: { strict?: boolean; source?: string } = {}): LoadReport {
+    const report: LoadReport = { loaded: [], missing: [], unexpected: [], mismatched: [] };
+    const byName = new Map(this.slots.map((s) => [s.name, s]));
+    for (const name of tensors.keys()) if (!byName.has(name)) report.unexpected.push(name);
+    for (const slot of this.slots) {
+      const t = tensors.get(slot.name);
+      if (!t) report.missing.push(slot.name);
+      else if (!sameShape(t.shape, slot.torchShape)) report.mismatched.push({ name: slot.name, expected: slot.torchShape, got: t.shape });
+    }
+    const problems = report.missing.length + report.unexpected.length + report.mismatched.length;
+    if (problems && opts.strict !== false) throw new WeightsMismatchError(report, this.graph.network, opts.source);
+    this.invalidate();
+    for (const slot of this.slots) {
+      const t = tensors.get(slot.name);
+      if (!t || !sameShape(t.shape, slot.torchShape)) continue;
+      if (slot.kind === "counter") this.counters.set(slot.name, Number(t.data[0] ?? 0));
+      else {
+        const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as BigInt64Array, Number);
+        const value = tf.tidy(() => this.toKernel(slot, tf.tensor(data, slot.torchShape)));
+        this.variables.get(slot.name)!.assign(value);
+        value.dispose();
+      }
+      report.loaded.push(slot.name);
+    }
+    return report;
+  }
+
+  dispose() {
+    this.invalidate();
+    for (const v of this.variables.values()) v.dispose();
+    this.variables.clear();
+  }
+}
+
+export interface LoadReport {
+  loaded: string[];
+  missing: string[];
+  unexpected: string[];
+  mismatched: { name: string; expected: number[]; got: number[] }[];
+}
+
+export class WeightsMismatchError extends Error {
+  constructor(
+    readonly report: LoadReport,
+    network: string,
+    source = "the weights",
+  ) {
+    const lines = [
+      ...report.mismatched.map((m) => `  wrong shape: ${m.name}: expected [${m.expected.join(", ")}], got [${m.got.join(", ")}]`),
+      ...report.missing.map((n) => `  missing: ${n}`),
+      ...report.unexpected.map((n) => `  unexpected: ${n}`),
+    ];
+    const shown = lines.length > 40 ? [...lines.slice(0, 40), `  … and ${lines.length - 40} more`] : lines;
+    const counts = `${report.missing.length} missing, ${report.unexpected.length} unexpected, ${report.mismatched.length} of the wrong shape`;
+    super(`${source} do not fit ${network} (${counts}):\n${shown.join("\n")}\n(use --strict false to load what fits, e.g. for fine-tuning)`);
+  }
+}
+
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+function checkInput(t: tf.Tensor, shape: number[], name: string) {
+  const want = shape.join("x");
+  const got = t.shape.slice(1).join("x");
+  if (t.rank !== shape.length + 1 || got !== want)
+    throw new RuntimeError(`input ${name} must be N x ${want} (PyTorch layout, batch first), got ${t.shape.join("x")}`);
+}
+
+/** PyTorch's default initialisation of each weight. */
+function initialValues(node: IRNode, name: string, shape: number[], random: () => number): Float32Array {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const fill = (v: number) => new Float32Array(n).fill(v);
+  const uniform = (bound: number) => {
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = (random() * 2 - 1) * bound;
+    return a;
+  };
+  switch (node.op) {
+    case "conv":
+    case "convtranspose":
+    case "linear": {
+      // kaiming_uniform_(a=sqrt(5)) for weights: bound 1/sqrt(fan_in); biases alike.
+      const w = node.weights[0].shape;
+      const fanIn = w.slice(1).reduce((p, d) => p * d, 1);
+      return uniform(1 / Math.sqrt(fanIn));
+    }
+    case "batchnorm":
+    case "groupnorm":
+      return fill(name === "weight" || name === "running_var" ? 1 : 0);
+    case "prelu":
+      return fill(node.attrs.init as number);
+  }
+  return fill(0);
+}
+
+/** A small seeded generator, so that a network's initial weights are reproducible. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A depthwise convolution's filter is [kh, kw, groups, multiplier]. */
+function kernelIsDepthwise(node: IRNode): boolean {
+  return (node.attrs.groups as number) > 1 && node.weights[0].shape[1] === 1;
+}
