@@ -1,16 +1,19 @@
 // netc bench NET: inference throughput on random input, random weights.
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { compileFile } from "../compiler/compile.js";
 import { EXIT, report, resolveNet, UsageError, type Out } from "./io.js";
 
-export const benchHelp = `usage: netc bench NET [--batch B] [--iterations N] [--backend wasm|cpu|tensorflow] [--json]
+export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend wasm|cpu|tensorflow] [--json]
 
 Times NET's inference (batch norm folded, activations fused) on random input with
-random weights: the median time of a batch over N runs after two warm-up runs.
+random weights: the median time of a batch over N runs after two warm-up runs. A batch
+is split across T threads (default: every core; the wasm backend uses one per thread).
 
 options:
   --network NAME     the network of the file (default: its last)
   --batch B          images per batch (default 1)
+  --threads T        threads sharing a batch (default: the number of cores)
   --iterations N     timed runs (default 5)
   --backend NAME     wasm (default), cpu, or tensorflow
   --json             print { network, backend, batch, msPerBatch, imagesPerSecond, runs }
@@ -22,10 +25,12 @@ export async function bench(argv: string[], out: Out): Promise<number> {
     allowPositionals: true,
     options: {
       network: { type: "string" }, batch: { type: "string" }, iterations: { type: "string" }, backend: { type: "string" },
-      json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+      threads: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) return out.stdout(benchHelp), EXIT.ok;
+  const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+  if (!(Number.isInteger(threads) && threads > 0)) throw new UsageError("--threads takes a positive whole number");
   if (positionals.length !== 1) throw new UsageError("netc bench needs exactly one NET");
   const batch = Number(values.batch ?? 1);
   const iterations = Number(values.iterations ?? 5);
@@ -46,18 +51,21 @@ export async function bench(argv: string[], out: Out): Promise<number> {
     return EXIT.errors;
   }
   const model = new rt.Model(graph);
+  const used = Math.min(threads, batch);
+  const parallel = await rt.ParallelModel.start(model, tf.getBackend() as never, used);
   const inputs = graph.inputs.map((p) => tf.randomNormal([batch, ...(graph.nodes[p.node].shape as number[])]));
   const times: number[] = [];
   for (let i = 0; i < iterations + 2; i++) {
     const t = performance.now();
-    const ys = model.forward(inputs);
+    const ys = await parallel.forward(inputs);
     await Promise.all(ys.map((y) => y.data()));
     tf.dispose(ys);
     if (i >= 2) times.push(performance.now() - t);
   }
+  await parallel.close();
   const ms = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
-  const result = { network: graph.network, backend: tf.getBackend(), batch, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)) };
+  const result = { network: graph.network, backend: tf.getBackend(), batch, threads: used, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)) };
   if (values.json) out.stdout(JSON.stringify(result));
-  else out.stdout(`${result.network} on ${result.backend}, batch ${batch}: ${result.msPerBatch} ms per batch, ${result.imagesPerSecond} images/s (median of ${iterations})`);
+  else out.stdout(`${result.network} on ${result.backend}, batch ${batch}, ${used} thread${used > 1 ? "s" : ""}: ${result.msPerBatch} ms per batch, ${result.imagesPerSecond} images/s (median of ${iterations})`);
   return EXIT.ok;
 }

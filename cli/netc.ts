@@ -50,7 +50,8 @@ export async function main(argv: string[], out: Out = processOut()): Promise<num
       out.stderr(`netc ${name}: ${err.message}\n\n${command.help}`);
       return EXIT.usage;
     }
-    out.stderr(`netc ${name}: internal error: ${err.message ?? String(e)}\nThis is a bug in netc; please report it with the input that caused it.`);
+    const detail = process.env.NETC_DEBUG ? `\n${err.stack}` : " (NETC_DEBUG=1 shows where)";
+    out.stderr(`netc ${name}: internal error: ${err.message ?? String(e)}${detail}\nThis is a bug in netc; please report it with the input that caused it.`);
     return EXIT.internal;
   }
 }

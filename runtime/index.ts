@@ -7,3 +7,4 @@ export { loadSafetensors, saveSafetensorsAtomically, WeightsError } from "./safe
 export { readNpy, writeNpy, NpyError } from "./npy.js";
 export { loadImage, ImageError, IMAGENET_MEAN, IMAGENET_STD, type ImageOptions } from "./image.js";
 export { imagenetClasses } from "./labels.js";
+export { ParallelModel } from "./parallel.js";

@@ -177,9 +177,10 @@ export class Model {
         out.set(slot.name, { shape: [], dtype: "I64", data: BigInt64Array.of(BigInt(this.counters.get(slot.name) ?? 0)) });
         continue;
       }
-      const t = tf.tidy(() => this.toTorchLayout(slot, this.variables.get(slot.name)!));
-      out.set(slot.name, { shape: slot.torchShape, dtype: "F32", data: t.dataSync() as Float32Array });
-      t.dispose();
+      const v = this.variables.get(slot.name)!;
+      const t = tf.tidy(() => this.toTorchLayout(slot, v));
+      out.set(slot.name, { shape: slot.torchShape, dtype: "F32", data: (t.dataSync() as Float32Array).slice() });
+      if (t !== v) t.dispose(); // a weight kept in PyTorch's layout is the variable itself
     }
     return out;
   }
