@@ -55,14 +55,17 @@ export async function bench(argv: string[], out: Out): Promise<number> {
   const parallel = await rt.ParallelModel.start(model, tf.getBackend() as never, used);
   const inputs = graph.inputs.map((p) => tf.randomNormal([batch, ...(graph.nodes[p.node].shape as number[])]));
   const times: number[] = [];
-  for (let i = 0; i < iterations + 2; i++) {
-    const t = performance.now();
-    const ys = await parallel.forward(inputs);
-    await Promise.all(ys.map((y) => y.data()));
-    tf.dispose(ys);
-    if (i >= 2) times.push(performance.now() - t);
+  try {
+    for (let i = 0; i < iterations + 2; i++) {
+      const t = performance.now();
+      const ys = await parallel.forward(inputs);
+      await Promise.all(ys.map((y) => y.data()));
+      tf.dispose(ys);
+      if (i >= 2) times.push(performance.now() - t);
+    }
+  } finally {
+    await parallel.close(); // workers would keep the process alive
   }
-  await parallel.close();
   const ms = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
   const result = { network: graph.network, backend: tf.getBackend(), batch, threads: used, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)) };
   if (values.json) out.stdout(JSON.stringify(result));

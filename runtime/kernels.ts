@@ -104,7 +104,10 @@ export function convolve(x: tf.Tensor, node: IRNode, filter: tf.Tensor, bias?: t
   const dilations = pair(node.attrs.dilation);
   const pad = convPadding(node, x.shape[1]!, x.shape[2]!);
   const x4 = x as tf.Tensor4D;
-  if (plan === "dense") return tf.fused.conv2d({ x: x4, filter: filter as tf.Tensor4D, strides, pad, dataFormat: "NHWC", dilations, bias, activation });
+  if (plan === "dense") {
+    const p = pad.every(([a, b]) => a === 0 && b === 0) ? "valid" : pad;
+    return tf.fused.conv2d({ x: x4, filter: filter as tf.Tensor4D, strides, pad: p, dataFormat: "NHWC", dilations, bias, activation });
+  }
   if (plan === "depthwise") {
     const padded = pad.some(([a, b]) => a || b) ? (tf.pad(x4, pad as [number, number][]) as tf.Tensor4D) : x4;
     return tf.fused.depthwiseConv2d({ x: padded, filter: filter as tf.Tensor4D, strides, pad: "valid", dilations, bias, activation });
