@@ -1,0 +1,92 @@
+// netc run and netc bench as a user runs them: the built binary, exit codes, messages.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readNpy } from "../runtime/npy.js";
+
+const root = new URL("..", import.meta.url).pathname;
+const parity = join(root, "test/parity");
+const tmp = mkdtempSync(join(tmpdir(), "netc-run-"));
+
+function netc(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(root, "bin/netc.js"), ...args], { encoding: "utf8", env: { ...process.env, NETC_CACHE_DIR: tmp } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(join(root, "dist/bundle/netc.js"))) execFileSync("npm", ["run", "build"], { cwd: root, stdio: "ignore" });
+}, 120_000);
+
+describe("netc run", () => {
+  it("writes the output PyTorch gives for the same weights and input", () => {
+    const y = join(tmp, "y.npy");
+    const r = netc("run", join(parity, "lenet5.net"), "--weights", join(parity, "lenet5.safetensors"), "--input", join(parity, "lenet5.input.npy"), "--output", y);
+    expect(r.code, r.err).toBe(0);
+    const got = readNpy(readFileSync(y), "y");
+    const want = readNpy(readFileSync(join(parity, "lenet5.output.npy")), "want");
+    expect(got.shape).toEqual(want.shape);
+    const scale = Math.max(...want.data.map(Math.abs));
+    want.data.forEach((v, i) => expect(Math.abs(got.data[i] - v) / scale).toBeLessThan(1e-4));
+  });
+
+  it("prints the top classes, best first, with labels", () => {
+    const labels = join(tmp, "digits.txt");
+    writeFileSync(labels, Array.from({ length: 10 }, (_, i) => `digit ${i}`).join("\n"));
+    const r = netc("run", join(parity, "lenet5.net"), "--weights", join(parity, "lenet5.safetensors"), "--input", join(parity, "lenet5.input.npy"), "--top", "3", "--labels", labels);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines).toHaveLength(3);
+    const scores = lines.map((l) => Number(l.trim().split(/\s+/)[2]));
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(lines[0]).toMatch(/digit \d$/);
+  });
+
+  it("runs on an image, preprocessed for an ImageNet network", () => {
+    const r = netc("run", "squeezenet1_1", "--input", join(root, "test/runtime/fixtures/photo.png"), "--labels", "imagenet", "--top", "2");
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trim().split("\n")).toHaveLength(2);
+    expect(r.err).toContain("random initial weights");
+  });
+
+  const bad = (what: string, args: string[], message: RegExp) =>
+    it(`explains ${what}, without a stack trace`, () => {
+      const r = netc("run", ...args);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    });
+  const truncated = join(tmp, "truncated.safetensors");
+  writeFileSync(truncated, readFileSync(join(parity, "lenet5.safetensors")).subarray(0, 300));
+  const notImage = join(tmp, "not-an-image.png");
+  writeFileSync(notImage, "hello");
+  bad("a truncated weights file", ["lenet5", "--weights", truncated, "--input", join(parity, "lenet5.input.npy")], /truncated\.safetensors/);
+  bad("weights of another network, listing what does not fit", ["lenet5", "--weights", join(parity, "tinyres.safetensors"), "--input", join(parity, "lenet5.input.npy")], /missing: features\.0\.weight[\s\S]*unexpected: /);
+  bad("an input of the wrong shape", ["lenet5", "--input", join(parity, "tinyres.input.npy")], /the input is 3x32x32 but lenet5 takes 1x28x28/);
+  bad("a file that is not an image", ["lenet5", "--input", notImage], /not-an-image\.png/);
+  bad("a missing weights file", ["lenet5", "--weights", join(tmp, "nope.safetensors"), "--input", join(parity, "lenet5.input.npy")], /nope\.safetensors/);
+
+  it("loads what fits with --strict false and says what it skipped", () => {
+    const r = netc("run", "lenet5", "--weights", join(parity, "tinyres.safetensors"), "--strict", "false", "--input", join(parity, "lenet5.input.npy"));
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/loaded 0 tensors; 10 missing/);
+  });
+});
+
+describe("netc bench", () => {
+  it("--json reports msPerBatch, imagesPerSecond and the backend", () => {
+    const r = netc("bench", "lenet5", "--batch", "4", "--iterations", "2", "--json");
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ network: "lenet5", backend: "wasm", batch: 4 });
+    expect(j.msPerBatch).toBeGreaterThan(0);
+    expect(Math.abs(j.imagesPerSecond - (1000 * 4) / j.msPerBatch) / j.imagesPerSecond).toBeLessThan(0.01); // both rounded
+  });
+
+  it("reports a backend that cannot be loaded", () => {
+    const r = netc("bench", "lenet5", "--backend", "tensorflow");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/tfjs-node-gpu/);
+  });
+});
