@@ -4,6 +4,7 @@ import { check, checkHelp } from "./check.js";
 import { fmt, fmtHelp } from "./fmt.js";
 import { run, runHelp } from "./run.js";
 import { bench, benchHelp } from "./bench.js";
+import { train, trainHelp } from "./train.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
 import { summary, summaryHelp } from "./summary.js";
@@ -15,6 +16,7 @@ const commands: Record<string, { run: (argv: string[], out: Out) => Promise<numb
   fmt: { run: fmt, help: fmtHelp },
   run: { run, help: runHelp },
   bench: { run: bench, help: benchHelp },
+  train: { run: train, help: trainHelp },
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -28,6 +30,7 @@ commands:
   fmt FILE...       format files canonically (--check, --write)
   run NET           run a network on an image or .npy array, with safetensors weights
   bench NET         inference throughput (--batch, --json)
+  train NET         train on mnist or a folder of class folders, with checkpoints
 
 Run \`netc <command> --help\` for a command's options.`;
 

@@ -16,8 +16,9 @@ let quiet = false;
 /** Makes `backend` the active TensorFlow.js backend; returns the tf namespace. */
 export async function useBackend(backend: BackendName = "wasm"): Promise<typeof tf> {
   if (!quiet) {
-    // tfjs prints a banner about tfjs-node on first use; netc explains backends itself.
-    tf.env().set("IS_TEST", true);
+    // Production mode: no debug checks (faster), and no banner about tfjs-node on first
+    // use: netc explains its backends itself.
+    tf.enableProdMode();
     quiet = true;
   }
   if (backend === "tensorflow") await loadNodeBackend();

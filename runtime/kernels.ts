@@ -11,6 +11,8 @@ export interface RunContext {
   inputRanks: number[];
   /** Batch-norm statistics measured in training mode, to fold into the running ones. */
   statUpdates?: { node: IRNode; mean: tf.Tensor; variance: tf.Tensor; count: number }[];
+  /** When set, dropout masks derive from it (one seed per dropout layer). */
+  seed?: number;
 }
 
 export type Weights = Record<string, tf.Tensor>;
@@ -89,8 +91,8 @@ const conv: Kernel = {
         };
     }
   },
-  run([x], node, w) {
-    return convolve(x, node, w.weight, w.bias);
+  run([x], node, w, ctx) {
+    return convolve(x, node, w.weight, w.bias, "linear", ctx.training);
   },
 };
 
@@ -98,7 +100,14 @@ const conv: Kernel = {
  * A convolution with an optional bias and fused activation, in whichever of the four
  * plans its groups call for; the inference fusion pass calls it with folded weights.
  */
-export function convolve(x: tf.Tensor, node: IRNode, filter: tf.Tensor, bias?: tf.Tensor, activation: "linear" | "relu" | "relu6" = "linear"): tf.Tensor {
+export function convolve(
+  x: tf.Tensor,
+  node: IRNode,
+  filter: tf.Tensor,
+  bias?: tf.Tensor,
+  activation: "linear" | "relu" | "relu6" = "linear",
+  training = false, // plain ops, whose gradients are registered (fused ops carry their own)
+): tf.Tensor {
   const { plan, g, k } = convPlan(node);
   const strides = pair(node.attrs.stride);
   const dilations = pair(node.attrs.dilation);
@@ -106,6 +115,7 @@ export function convolve(x: tf.Tensor, node: IRNode, filter: tf.Tensor, bias?: t
   const x4 = x as tf.Tensor4D;
   if (plan === "dense") {
     const p = pad.every(([a, b]) => a === 0 && b === 0) ? "valid" : pad;
+    if (training) return bias ? tf.add(tf.conv2d(x4, filter as tf.Tensor4D, strides, p, "NHWC", dilations), bias) : tf.conv2d(x4, filter as tf.Tensor4D, strides, p, "NHWC", dilations);
     return tf.fused.conv2d({ x: x4, filter: filter as tf.Tensor4D, strides, pad: p, dataFormat: "NHWC", dilations, bias, activation });
   }
   if (plan === "depthwise") {
@@ -455,7 +465,8 @@ export const kernels: Record<string, Kernel> = {
   channelshuffle,
   softmax,
   dropout: {
-    run: ([x], node, _w, ctx) => (ctx.training && (node.attrs.p as number) > 0 ? tf.dropout(x, node.attrs.p as number) : x),
+    run: ([x], node, _w, ctx) =>
+      ctx.training && (node.attrs.p as number) > 0 ? tf.dropout(x, node.attrs.p as number, undefined, ctx.seed === undefined ? undefined : ctx.seed * 7919 + node.id) : x,
   },
   identity: pointwise((x) => x),
   relu: pointwise((x) => tf.relu(x)),

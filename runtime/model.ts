@@ -8,11 +8,19 @@ import { weightName } from "../compiler/ir.js";
 import { convolve, kernels, fromTorch, toTorch, RuntimeError, type RunContext, type Weights } from "./kernels.js";
 import { planFusions, type Fusion } from "./fuse.js";
 import type { StateTensor } from "./state.js";
+import { mulberry32 } from "./random.js";
 
 let nextVariable = 0;
 
 export interface ForwardOptions {
   training?: boolean;
+  /**
+   * Keep every intermediate value for the caller's scope to free (under tf.variableGrads,
+   * whose gradient tape needs them); by default each is freed after its last use.
+   */
+  keepIntermediates?: boolean;
+  /** Seeds dropout's masks in training mode (reproducible runs). */
+  seed?: number;
   /** Inference only: fold batch norm into convolutions and fuse activations (default on). */
   fuse?: boolean;
 }
@@ -82,7 +90,8 @@ export class Model {
         const bias = tf.add(tf.mul(tf.sub(w.bias ?? tf.zerosLike(bn.running_mean), bn.running_mean), scale), bn.bias);
         return { filter, bias };
       });
-      this.folded.set(f.conv.id, folded);
+      // kept: the forward pass that folds them may run inside the caller's tidy
+      this.folded.set(f.conv.id, { filter: tf.keep(folded.filter), bias: folded.bias && tf.keep(folded.bias) });
     }
     return this.folded;
   }
@@ -107,7 +116,7 @@ export class Model {
   forward(inputs: tf.Tensor[], opts: ForwardOptions = {}): tf.Tensor[] {
     const g = this.graph;
     if (inputs.length !== g.inputs.length) throw new RuntimeError(`${g.network} takes ${g.inputs.length} input(s), got ${inputs.length}`);
-    const ctx: RunContext = { training: !!opts.training, inputRanks: [], statUpdates: opts.training ? [] : undefined };
+    const ctx: RunContext = { training: !!opts.training, inputRanks: [], statUpdates: opts.training ? [] : undefined, seed: opts.seed };
     const values: (tf.Tensor | undefined)[] = new Array(g.nodes.length);
     try {
       g.inputs.forEach((port, k) => {
@@ -132,7 +141,8 @@ export class Model {
             return args.includes(out) ? tf.clone(out) : out; // each value owned once (identity, eval dropout)
           });
         const consumer = fusion ? fusion.last : node.id;
-        for (const i of node.inputs) if (this.lastUse[i] === consumer || this.lastUse[i] === node.id) this.free(values, i, inputs);
+        if (!opts.keepIntermediates)
+          for (const i of node.inputs) if (this.lastUse[i] === consumer || this.lastUse[i] === node.id) this.free(values, i, inputs);
       }
       const outs = g.outputs.map((o) => {
         const v = values[o.node]!;
@@ -143,7 +153,7 @@ export class Model {
       if (ctx.statUpdates) this.updateStatistics(ctx.statUpdates);
       return outs;
     } finally {
-      values.forEach((_, i) => this.free(values, i, inputs));
+      if (!opts.keepIntermediates) values.forEach((_, i) => this.free(values, i, inputs));
     }
   }
 
@@ -167,6 +177,13 @@ export class Model {
       this.counters.set(counter, (this.counters.get(counter) ?? 0) + 1);
       tf.dispose([u.mean, u.variance]);
     }
+  }
+
+  /** The trainable parameters, by state-dict name. */
+  parameters(): Map<string, tf.Variable> {
+    const out = new Map<string, tf.Variable>();
+    for (const slot of this.slots) if (slot.kind === "parameter") out.set(slot.name, this.variables.get(slot.name)!);
+    return out;
   }
 
   /** Every parameter, buffer and counter, by name, in PyTorch's layout. */
@@ -281,18 +298,6 @@ function initialValues(node: IRNode, name: string, shape: number[], random: () =
       return fill(node.attrs.init as number);
   }
   return fill(0);
-}
-
-/** A small seeded generator, so that a network's initial weights are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A depthwise convolution's filter is [kh, kw, groups, multiplier]. */

@@ -15,7 +15,20 @@ await build({
   format: "esm",
   target: "node20",
   outdir: "dist/bundle",
-  external: ["chevrotain", "prettier", "@tensorflow/*", "sharp", "jpeg-js", "pngjs", "fast-png"],
+  external: ["chevrotain", "prettier", "@tensorflow/*", "sharp", "jpeg-js", "pngjs", "fast-png", "mnist"],
+  logLevel: "warning",
+});
+
+// tfjs-core ships its gradient functions only as extensionless ES modules, which Node
+// cannot load; `netc train` loads this bundle of them (they register in tfjs's global
+// registry, which every copy of the core shares).
+await build({
+  entryPoints: ["node_modules/@tensorflow/tfjs-core/dist/register_all_gradients.js"],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  outfile: "dist/tfjs-gradients.js",
   logLevel: "warning",
 });
 

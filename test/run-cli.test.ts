@@ -90,3 +90,34 @@ describe("netc bench", () => {
     expect(r.err).toMatch(/tfjs-node-gpu/);
   });
 });
+
+describe("netc train", () => {
+  it("trains, checkpoints each epoch, and ends with one JSON object", () => {
+    const ck = join(tmp, "ck", "lenet.safetensors");
+    const r = netc("train", "lenet5", "--data", "mnist", "--epochs", "1", "--batch", "64", "--checkpoint", ck, "--json");
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out.trim().split("\n").pop()!);
+    expect(j).toMatchObject({ network: "lenet5", epochs: 1 });
+    expect(j.testAccuracy).toBeGreaterThan(0.8);
+    expect(typeof j.trainLoss).toBe("number");
+    expect(existsSync(ck) && existsSync(ck.replace(/\.safetensors$/, ".optimizer.safetensors"))).toBe(true);
+    // the checkpoint is a state dict netc run loads
+    const run = netc("run", "lenet5", "--weights", ck, "--input", join(parity, "lenet5.input.npy"));
+    expect(run.code, run.err).toBe(0);
+  }, 60_000);
+
+  const bad = (what: string, args: string[], message: RegExp) =>
+    it(`explains ${what}`, () => {
+      const r = netc("train", ...args);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    });
+  bad("a missing data directory", ["lenet5", "--data", join(tmp, "nowhere")], /cannot read the data directory/);
+  const empty = mkdtempSync(join(tmpdir(), "netc-empty-"));
+  bad("a directory without class folders", ["lenet5", "--data", empty], /one sub-folder of images per class/);
+  bad("data that does not fit the network", ["resnet18", "--data", "mnist"], /takes 3x224x224 inputs but the mnist images are 1x28x28/);
+  const three = join(tmp, "three.net");
+  writeFileSync(three, readFileSync(join(root, "networks/lenet5.net"), "utf8").replace("classes = 10", "classes = 3"));
+  bad("a network with another number of classes", [three, "--data", "mnist"], /output is 3; the data has 10 classes/);
+});

@@ -1,0 +1,186 @@
+// netc train NET --data mnist|DIR: trains a network on a classification data set, with
+// a checkpoint after every epoch that --resume continues from.
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { compileFile } from "../compiler/compile.js";
+import { EXIT, report, resolveNet, UsageError, type Out } from "./io.js";
+
+export const trainHelp = `usage: netc train NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
+                  [--lr X] [--momentum M] [--weight-decay W] [--freeze PREFIX]...
+                  [--freeze-epochs K] [--weights INIT] [--checkpoint OUT] [--resume]
+                  [--augment crop,flip] [--backend B] [--json]
+
+Trains NET with cross-entropy on its first output: dropout and batch-norm statistics
+in training mode, then evaluation on the held-out split after every epoch.
+
+data:
+  mnist      the 10,000 digits of the mnist package, every fifth of each class held out
+  DIR        one sub-folder of .jpg/.png images per class (ImageFolder), resized to the
+             network's input, every fifth of each class held out
+
+options:
+  --epochs E           epochs (default 2)
+  --batch B            images per step (default 32)
+  --optimizer NAME     adam (default) or sgd
+  --lr X               learning rate (default 0.002 for adam, 0.01 for sgd)
+  --momentum M         sgd momentum (default 0.9)
+  --weight-decay W     L2 penalty added to the gradients, as PyTorch's (default 0)
+  --freeze PREFIX      keep parameters named PREFIX.* fixed (repeatable: --freeze features)
+  --freeze-epochs K    only for the first K epochs (default: all of them)
+  --weights FILE       initial weights (safetensors); --strict false loads what fits
+  --checkpoint FILE    save the weights after every epoch (and on Ctrl-C), atomically, as a
+                       safetensors state dict that netc run and PyTorch load; the optimizer
+                       state goes beside it in FILE.optimizer.safetensors
+  --resume             continue from --checkpoint: weights, optimizer state, epoch count
+  --augment LIST       crop (random crop of the image padded by 4) and/or flip (horizontal)
+  --seed S             shuffling and augmentation seed (default 0)
+  --backend NAME       wasm (default) or cpu
+  --json               end with one JSON object: testAccuracy, trainLoss, epochs, seconds
+  -h, --help           show this help`;
+
+export async function train(argv: string[], out: Out): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      network: { type: "string" }, data: { type: "string" }, epochs: { type: "string" }, batch: { type: "string" },
+      optimizer: { type: "string" }, lr: { type: "string" }, momentum: { type: "string" }, "weight-decay": { type: "string" },
+      freeze: { type: "string", multiple: true }, "freeze-epochs": { type: "string" }, weights: { type: "string" }, strict: { type: "string" },
+      checkpoint: { type: "string" }, resume: { type: "boolean" }, augment: { type: "string" }, seed: { type: "string" },
+      backend: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return out.stdout(trainHelp), EXIT.ok;
+  if (positionals.length !== 1) throw new UsageError("netc train needs exactly one NET");
+  if (!values.data) throw new UsageError("netc train needs --data (mnist, or a directory of class folders)");
+  const num = (name: string, v: string | undefined, def: number, int = false) => {
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || (int && !Number.isInteger(n))) throw new UsageError(`--${name} takes a ${int ? "whole " : ""}number of 0 or more, got ${v}`);
+    return n;
+  };
+  const optimizer = (values.optimizer ?? "adam") as "adam" | "sgd";
+  if (!["adam", "sgd"].includes(optimizer)) throw new UsageError("--optimizer is adam or sgd");
+  const epochs = num("epochs", values.epochs, 2, true);
+  const batch = num("batch", values.batch, 32, true);
+  if (batch < 1) throw new UsageError("--batch must be at least 1");
+  const augmentList = (values.augment ?? "").split(",").filter(Boolean);
+  if (augmentList.some((a) => a !== "crop" && a !== "flip")) throw new UsageError("--augment takes crop and/or flip");
+  if (values.resume && !values.checkpoint) throw new UsageError("--resume needs --checkpoint FILE to resume from");
+
+  const { file, network } = resolveNet(positionals[0]);
+  const compiled = await compileFile(file, { network: values.network ?? network });
+  const code = report(compiled.diagnostics, compiled.sources, out);
+  if (code !== EXIT.ok || !compiled.graph) return code;
+  const graph = compiled.graph;
+
+  const rt = await import("../runtime/index.js");
+  const { Trainer } = await import("../runtime/train.js");
+  const { mnist, imageFolder, DataError } = await import("../runtime/data.js");
+  try {
+    const tf = await rt.useBackend((values.backend ?? "wasm") as never);
+    const input = graph.nodes[graph.inputs[0].node].shape as number[];
+    const data = values.data === "mnist" ? mnist() : imageFolder(values.data, input);
+    if (input.join("x") !== data.shape.join("x"))
+      throw new DataError(`${graph.network} takes ${input.join("x")} inputs but the ${values.data} images are ${data.shape.join("x")}`);
+    const outShape = graph.nodes[graph.outputs[0].node].shape as number[];
+    if (outShape.length !== 1 || outShape[0] !== data.classes.length)
+      throw new DataError(`${graph.network}'s output is ${outShape.join("x")}; the data has ${data.classes.length} classes (try --set classes=${data.classes.length})`);
+
+    const model = new rt.Model(graph, { seed: num("seed", values.seed, 0, true) });
+    const optimizerFile = values.checkpoint?.replace(/(\.safetensors)?$/, ".optimizer.safetensors");
+    let startEpoch = 0;
+    let optimizerState;
+    if (values.resume) {
+      if (!existsSync(values.checkpoint!)) throw new DataError(`--resume: there is no checkpoint ${values.checkpoint} yet`);
+      model.loadStateDict(await rt.loadSafetensors(values.checkpoint!), { source: values.checkpoint });
+      optimizerState = await rt.loadSafetensors(optimizerFile!);
+      startEpoch = Number(optimizerState.get("netc.epoch")?.data[0] ?? 0);
+      optimizerState.delete("netc.epoch");
+    } else if (values.weights) {
+      model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
+    }
+
+    let stop = false;
+    const onSigint = () => {
+      if (stop) process.exit(130);
+      stop = true;
+      out.stderr("\nnetc train: stopping after this batch (Ctrl-C again to quit at once)");
+    };
+    process.on("SIGINT", onSigint);
+    const progress = progressPrinter(out, !!values.json);
+    const started = performance.now();
+    let done = startEpoch;
+    const trainer = new Trainer(model, data, {
+      epochs, batch, optimizer,
+      lr: num("lr", values.lr, optimizer === "adam" ? 0.002 : 0.01),
+      momentum: num("momentum", values.momentum, optimizer === "sgd" ? 0.9 : 0),
+      weightDecay: num("weight-decay", values["weight-decay"], 0),
+      freeze: values.freeze ?? [],
+      freezeEpochs: values["freeze-epochs"] === undefined ? undefined : num("freeze-epochs", values["freeze-epochs"], 0, true),
+      augment: augmentList.length ? { crop: augmentList.includes("crop") ? 4 : 0, flip: augmentList.includes("flip") } : undefined,
+      seed: num("seed", values.seed, 0, true),
+      startEpoch,
+      optimizerState,
+      onBatch: progress.batch,
+      onEpoch: async (e) => {
+        done = e.epoch;
+        progress.epoch(e);
+        if (values.checkpoint) await save(e.epoch);
+      },
+      shouldStop: () => stop,
+    });
+    async function save(epoch: number) {
+      mkdirSync(dirname(values.checkpoint!), { recursive: true });
+      await rt.saveSafetensorsAtomically(values.checkpoint!, model.stateDict(), { network: graph.network, epoch: String(epoch) });
+      const state = await trainer.optimizerState();
+      state.set("netc.epoch", { shape: [], dtype: "I64", data: BigInt64Array.of(BigInt(epoch)) });
+      await rt.saveSafetensorsAtomically(optimizerFile!, state);
+    }
+    const result = await trainer.run();
+    process.off("SIGINT", onSigint);
+    if (result.stopped && values.checkpoint) {
+      await save(done);
+      out.stderr(`netc train: stopped; saved ${values.checkpoint} (epoch ${done} complete; --resume continues from there)`);
+    }
+    const last = result.epochs[result.epochs.length - 1];
+    const summary = {
+      network: graph.network, data: values.data, backend: tf.getBackend(), epochs: done, stopped: result.stopped,
+      testAccuracy: last?.testAccuracy ?? null, trainLoss: last?.trainLoss ?? null,
+      seconds: +((performance.now() - started) / 1000).toFixed(2), history: result.epochs,
+    };
+    if (values.json) out.stdout(JSON.stringify(summary));
+    return result.stopped ? 130 : EXIT.ok;
+  } catch (e) {
+    const known = [DataError, rt.WeightsError, rt.WeightsMismatchError, rt.ImageError, rt.RuntimeError, rt.BackendError];
+    if (known.some((k) => e instanceof k)) {
+      out.stderr(`netc train: ${(e as Error).message}`);
+      return EXIT.errors;
+    }
+    throw e;
+  }
+}
+
+/** A progress line redrawn in place on a terminal; one line per epoch otherwise. */
+function progressPrinter(out: Out, json: boolean) {
+  const tty = !!process.stderr.isTTY && !json;
+  const time = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${Math.round(s)}s`);
+  return {
+    batch(p: import("../runtime/train.js").BatchProgress) {
+      if (!tty) return;
+      const width = 24;
+      const filled = Math.round((width * p.batch) / p.batches);
+      const bar = "█".repeat(filled) + "░".repeat(width - filled);
+      process.stderr.write(
+        `\r\x1b[Kepoch ${p.epoch}/${p.epochs} ${bar} ${p.batch}/${p.batches}  loss ${p.loss.toFixed(4)}  acc ${(100 * p.accuracy).toFixed(1)}%  ${p.imagesPerSecond.toFixed(0)} img/s  ${time(p.secondsLeft)} left`,
+      );
+    },
+    epoch(e: import("../runtime/train.js").EpochStats) {
+      if (tty) process.stderr.write("\r\x1b[K");
+      const line = `epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, accuracy ${(100 * e.trainAccuracy).toFixed(2)}%; test loss ${e.testLoss.toFixed(4)}, accuracy ${(100 * e.testAccuracy).toFixed(2)}% (${e.seconds.toFixed(1)}s)`;
+      if (json) out.stderr(line);
+      else out.stdout(line);
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// Training data: the 10,000 MNIST digits the `mnist` package ships, split
+// deterministically, or a directory of images in class sub-folders (torchvision's
+// ImageFolder convention), with the seeds' augmentations as options.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { extname, join } from "node:path";
+import { preprocessImage } from "./image.js";
+
+export interface Split {
+  x: Float32Array; // N x C x H x W, flattened
+  y: Int32Array;
+  n: number;
+}
+
+export interface Dataset {
+  name: string;
+  shape: number[]; // C, H, W of one sample
+  classes: string[];
+  train: Split;
+  test: Split;
+}
+
+export class DataError extends Error {}
+
+export const MNIST_MEAN = 0.1307;
+export const MNIST_STD = 0.3081;
+
+/**
+ * MNIST from the `mnist` package: about 1,000 digits of each class, 28x28, values in
+ * [0, 1]. Every fifth digit of each class is held out for testing (a fixed split).
+ */
+export function mnist(): Dataset {
+  const require = createRequire(import.meta.url);
+  const trainX: number[][] = [];
+  const testX: number[][] = [];
+  const trainY: number[] = [];
+  const testY: number[] = [];
+  for (let digit = 0; digit < 10; digit++) {
+    const raw: number[] = JSON.parse(readFileSync(require.resolve(`mnist/src/digits/${digit}.json`), "utf8")).data;
+    const count = Math.floor(raw.length / 784);
+    for (let i = 0; i < count; i++) {
+      const sample = raw.slice(i * 784, (i + 1) * 784);
+      if (i % 5 === 4) (testX.push(sample), testY.push(digit));
+      else (trainX.push(sample), trainY.push(digit));
+    }
+  }
+  // Normalised with MNIST's mean and standard deviation, as PyTorch's MNIST examples do.
+  const split = (xs: number[][], ys: number[]): Split => ({
+    x: Float32Array.from(xs.flat(), (v) => (v - MNIST_MEAN) / MNIST_STD),
+    y: Int32Array.from(ys),
+    n: ys.length,
+  });
+  return { name: "mnist", shape: [1, 28, 28], classes: [..."0123456789"], train: split(trainX, trainY), test: split(testX, testY) };
+}
+
+const IMAGE = new Set([".jpg", ".jpeg", ".png"]);
+
+/**
+ * A folder with one sub-folder of images per class, resized to the network's input
+ * size. With `testFolder` absent, a fixed fraction of each class is held out.
+ */
+export function imageFolder(dir: string, shape: number[], opts: { holdout?: number; mean?: number[]; std?: number[] } = {}): Dataset {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).filter((e) => statSync(join(dir, e)).isDirectory()).sort();
+  } catch (e) {
+    throw new DataError(`cannot read the data directory ${dir}: ${(e as Error).message}`);
+  }
+  if (entries.length < 2)
+    throw new DataError(`${dir} must hold one sub-folder of images per class (at least two), like torchvision's ImageFolder; found ${entries.length}`);
+  const [c, h, w] = shape;
+  if (shape.length !== 3 || (c !== 1 && c !== 3)) throw new DataError(`image data needs a network whose input is 1xHxW or 3xHxW, not ${shape.join("x")}`);
+  const holdout = opts.holdout ?? 0.2;
+  const size = c * h * w;
+  const train: { x: Float32Array[]; y: number[] } = { x: [], y: [] };
+  const test: { x: Float32Array[]; y: number[] } = { x: [], y: [] };
+  entries.forEach((cls, label) => {
+    const files = readdirSync(join(dir, cls)).filter((f) => IMAGE.has(extname(f).toLowerCase())).sort();
+    if (!files.length) throw new DataError(`the class folder ${join(dir, cls)} has no .jpg or .png image`);
+    const every = holdout > 0 ? Math.max(2, Math.round(1 / holdout)) : Infinity;
+    files.forEach((f, i) => {
+      const img = preprocessImage(new Uint8Array(readFileSync(join(dir, cls, f))), join(dir, cls, f), {
+        resize: [h, w], crop: null, grayscale: c === 1, mean: opts.mean, std: opts.std,
+      });
+      const into = i % every === every - 1 ? test : train;
+      into.x.push(img.data);
+      into.y.push(label);
+    });
+  });
+  if (!train.y.length || !test.y.length) throw new DataError(`${dir} has too few images to hold out a test set (${train.y.length + test.y.length} in all)`);
+  const pack = (s: typeof train): Split => {
+    const x = new Float32Array(s.y.length * size);
+    s.x.forEach((img, i) => x.set(img, i * size));
+    return { x, y: Int32Array.from(s.y), n: s.y.length };
+  };
+  return { name: dir, shape, classes: entries, train: pack(train), test: pack(test) };
+}
+
+/** The seeds' augmentations: a random crop of the image padded by `pad`, and a horizontal flip. */
+export function augment(batch: Float32Array, n: number, shape: number[], opts: { crop?: number; flip?: boolean }, random: () => number): Float32Array {
+  const [c, h, w] = shape;
+  const out = new Float32Array(batch.length);
+  const pad = opts.crop ?? 0;
+  for (let s = 0; s < n; s++) {
+    const dy = pad ? Math.floor(random() * (2 * pad + 1)) - pad : 0;
+    const dx = pad ? Math.floor(random() * (2 * pad + 1)) - pad : 0;
+    const flip = opts.flip && random() < 0.5;
+    for (let ch = 0; ch < c; ch++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          const sy = y + dy;
+          const sx0 = x + dx;
+          const sx = flip ? w - 1 - sx0 : sx0;
+          const v = sy >= 0 && sy < h && sx >= 0 && sx < w ? batch[((s * c + ch) * h + sy) * w + sx] : 0;
+          out[((s * c + ch) * h + y) * w + x] = v;
+        }
+  }
+  return out;
+}
