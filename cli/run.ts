@@ -24,8 +24,9 @@ options:
   --top K               print the K most probable classes (default 5 for a class vector)
   --labels FILE|imagenet  class names: a text file with one name per line, or imagenet
   --backend NAME        wasm (default), cpu, or tensorflow (needs @tensorflow/tfjs-node[-gpu])
-  --resize N            image: shorter side resized to N first (default 256; 0 skips)
-  --crop N              image: center crop to N x N (default 224; 0 skips)
+  --resize N            image: shorter side resized to N first (default 256 for 224x224
+                        networks, else resized to the network's input size; 0 skips)
+  --crop N              image: center crop to N x N (default 224 for 224x224 networks; 0 skips)
   --mean a,b,c          image: normalisation mean (default ImageNet's)
   --std a,b,c           image: normalisation standard deviation (default ImageNet's)
   -h, --help            show this help`;
@@ -108,9 +109,13 @@ async function readInput(rt: Runtime, v: Record<string, string | boolean | undef
   }
   const size = (s: unknown) => (s === undefined ? undefined : Number(s) === 0 ? null : Number(s));
   const list = (s: unknown) => (s === undefined ? undefined : String(s).split(",").map(Number));
+  // torchvision's ImageNet transform for 224x224 networks; other sizes resize to the
+  // network's input exactly (a 28x28 digit stays as it is).
+  const imagenet = want[1] === 224 && want[2] === 224;
+  const explicit = v.resize !== undefined || v.crop !== undefined;
   return rt.loadImage(path, {
-    resize: size(v.resize),
-    crop: size(v.crop),
+    resize: explicit || imagenet ? size(v.resize) : [want[1], want[2]],
+    crop: explicit || imagenet ? size(v.crop) : null,
     mean: list(v.mean),
     std: list(v.std),
     grayscale: want[0] === 1,

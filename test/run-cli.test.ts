@@ -121,3 +121,31 @@ describe("netc train", () => {
   writeFileSync(three, readFileSync(join(root, "networks/lenet5.net"), "utf8").replace("classes = 10", "classes = 3"));
   bad("a network with another number of classes", [three, "--data", "mnist"], /output is 3; the data has 10 classes/);
 });
+
+describe("a trained network", () => {
+  it("classifies held-out digits saved as PNG images with netc run", async () => {
+    const { PNG } = await import("pngjs");
+    const { mnist } = await import("../runtime/data.js");
+    const ck = join(tmp, "digits", "lenet.safetensors");
+    const trained = netc("train", "lenet5", "--data", "mnist", "--epochs", "2", "--checkpoint", ck);
+    expect(trained.code, trained.err).toBe(0);
+    // the summary of the trained network is the network's
+    expect(netc("summary", "lenet5").out).toContain("44,426");
+    const test = mnist().test;
+    let right = 0;
+    const picks = [3, 250, 610, 1007, 1500, 1990]; // digits of several classes
+    for (const i of picks) {
+      const png = new PNG({ width: 28, height: 28 });
+      for (let p = 0; p < 784; p++) {
+        const v = Math.round((test.x[i * 784 + p] * 0.3081 + 0.1307) * 255); // undo the normalisation
+        png.data.set([v, v, v, 255], p * 4);
+      }
+      const file = join(tmp, `digit${i}.png`);
+      writeFileSync(file, PNG.sync.write(png));
+      const r = netc("run", "lenet5", "--weights", ck, "--input", file, "--mean", "0.1307", "--std", "0.3081", "--top", "1");
+      expect(r.code, r.err).toBe(0);
+      if (Number(r.out.trim().split(/\s+/)[0]) === test.y[i]) right++;
+    }
+    expect(right).toBeGreaterThanOrEqual(picks.length - 1); // ~96% accurate: at most one miss
+  }, 90_000);
+});
