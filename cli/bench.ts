@@ -1,8 +1,7 @@
 // netc bench NET: inference throughput on random input, random weights.
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { compileFile } from "../compiler/compile.js";
-import { EXIT, report, resolveNet, UsageError, type Out } from "./io.js";
+import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
 export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend wasm|cpu|tensorflow] [--json]
 
@@ -36,10 +35,8 @@ export async function bench(argv: string[], out: Out): Promise<number> {
   const iterations = Number(values.iterations ?? 5);
   if (!(Number.isInteger(batch) && batch > 0)) throw new UsageError("--batch takes a positive whole number");
   if (!(Number.isInteger(iterations) && iterations > 0)) throw new UsageError("--iterations takes a positive whole number");
-  const { file, network } = resolveNet(positionals[0]);
-  const compiled = await compileFile(file, { network: values.network ?? network });
-  const code = report(compiled.diagnostics, compiled.sources, out);
-  if (code !== EXIT.ok || !compiled.graph) return code;
+  const compiled = await compileNet(positionals[0], values.network, out);
+  if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
   const rt = await import("../runtime/index.js");
   let tf;

@@ -1,5 +1,8 @@
 // What every command shares: finding the file for NET, printing diagnostics, exit codes.
 import { existsSync } from "node:fs";
+import { compileFile, type CompileOptions } from "../compiler/compile.js";
+import type { Counts } from "../compiler/count.js";
+import type { Graph } from "../compiler/ir.js";
 import { hasErrors, type Diagnostic } from "../compiler/diagnostics.js";
 import { findLibraryNetwork } from "../compiler/modules.js";
 import { renderDiagnostics } from "../compiler/render-diagnostics.js";
@@ -35,4 +38,21 @@ export function report(diags: Diagnostic[], sources: ReadonlyMap<string, SourceF
   const errors = diags.filter((d) => d.severity === "error").length;
   if (errors) out.stderr(`${errors} error${errors === 1 ? "" : "s"}`);
   return hasErrors(diags) ? EXIT.errors : EXIT.ok;
+}
+
+/**
+ * Resolves NET (a file or a library name), compiles the chosen network and prints its
+ * diagnostics: the graph, or the exit code to return.
+ */
+export async function compileNet(
+  net: string,
+  networkFlag: string | undefined,
+  out: Out,
+  extra: CompileOptions = {},
+): Promise<{ graph: Graph; counts: Counts } | { code: number }> {
+  const { file, network } = resolveNet(net);
+  const r = await compileFile(file, { ...extra, network: networkFlag ?? network });
+  const code = report(r.diagnostics, r.sources, out);
+  if (code === EXIT.ok && r.graph && r.counts) return { graph: r.graph, counts: r.counts };
+  return { code: code === EXIT.ok ? EXIT.errors : code };
 }

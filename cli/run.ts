@@ -2,9 +2,8 @@
 // from a safetensors file, and prints the top classes or writes the output.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { compileFile } from "../compiler/compile.js";
 import { formatShape } from "../compiler/values.js";
-import { EXIT, report, resolveNet, UsageError, type Out } from "./io.js";
+import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
 export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
                 [--labels FILE|imagenet] [--backend wasm|cpu|tensorflow] [options]
@@ -49,10 +48,8 @@ export async function run(argv: string[], out: Out): Promise<number> {
   const top = values.top === undefined ? undefined : Number(values.top);
   if (top !== undefined && !(Number.isInteger(top) && top > 0)) throw new UsageError("--top takes a positive whole number");
 
-  const { file, network } = resolveNet(positionals[0]);
-  const compiled = await compileFile(file, { network: values.network ?? network });
-  const code = report(compiled.diagnostics, compiled.sources, out);
-  if (code !== EXIT.ok || !compiled.graph) return code;
+  const compiled = await compileNet(positionals[0], values.network, out);
+  if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
 
   const rt = await import("../runtime/index.js");

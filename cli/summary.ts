@@ -1,8 +1,7 @@
 // netc summary NET: the layer table and totals of a network, or the same as JSON.
 import { parseArgs } from "node:util";
-import { compileFile } from "../compiler/compile.js";
 import { summaryJson, summaryTable } from "../compiler/summary.js";
-import { EXIT, report, resolveNet, UsageError, type Out } from "./io.js";
+import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
 export const summaryHelp = `usage: netc summary NET [--network NAME] [--input CxHxW] [--set key=value]... [--depth N] [--json]
 
@@ -42,10 +41,8 @@ export async function summary(argv: string[], out: Out): Promise<number> {
     if (!m) throw new UsageError(`--set takes key=value, got ${kv}`);
     set[m[1]] = m[2];
   }
-  const { file, network } = resolveNet(positionals[0]);
-  const r = await compileFile(file, { network: values.network ?? network, set, input: values.input });
-  const code = report(r.diagnostics, r.sources, out);
-  if (code !== EXIT.ok || !r.graph || !r.counts) return code;
+  const r = await compileNet(positionals[0], values.network, out, { set, input: values.input });
+  if ("code" in r) return r.code;
   out.stdout(values.json ? JSON.stringify(summaryJson(r.graph, r.counts), null, 1) : summaryTable(r.graph, r.counts, { depth }));
-  return code;
+  return EXIT.ok;
 }

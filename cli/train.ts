@@ -3,8 +3,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { compileFile } from "../compiler/compile.js";
-import { EXIT, report, resolveNet, UsageError, type Out } from "./io.js";
+import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
 export const trainHelp = `usage: netc train NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
                   [--lr X] [--momentum M] [--weight-decay W] [--freeze PREFIX]...
@@ -69,10 +68,8 @@ export async function train(argv: string[], out: Out): Promise<number> {
   if (augmentList.some((a) => a !== "crop" && a !== "flip")) throw new UsageError("--augment takes crop and/or flip");
   if (values.resume && !values.checkpoint) throw new UsageError("--resume needs --checkpoint FILE to resume from");
 
-  const { file, network } = resolveNet(positionals[0]);
-  const compiled = await compileFile(file, { network: values.network ?? network });
-  const code = report(compiled.diagnostics, compiled.sources, out);
-  if (code !== EXIT.ok || !compiled.graph) return code;
+  const compiled = await compileNet(positionals[0], values.network, out);
+  if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
 
   const rt = await import("../runtime/index.js");

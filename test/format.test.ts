@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { formatText, shape } from "../grammar/format.js";
 import { parse } from "../grammar/index.js";
 import plugin from "../grammar/prettier-plugin.js";
+import { mulberry32 } from "../runtime/random.js";
 
 const GOLDEN = fileURLToPath(new URL("./format/", import.meta.url));
 const NETWORKS = fileURLToPath(new URL("../networks/", import.meta.url));
@@ -89,17 +90,8 @@ describe("the library is in canonical form", () => {
 
 // ---- mangled copies of the library ---------------------------------------------------
 
-/** mulberry32: a small seeded PRNG, so that every run mangles the same way. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so that every run mangles the same way. */
+const prng = mulberry32;
 
 const CODE_TOKEN = /"(?:[^"\\\n]|\\.)*"|[0-9]+(?:x[0-9A-Za-z_]+)+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|[A-Za-z_][A-Za-z0-9_]*|\/\/|==|!=|<=|>=|[\s\S]/g;
 const SPACED = new Set([",", "=", ":", "==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "//", "%"]);
