@@ -14,7 +14,7 @@ Trains NET with cross-entropy on its first output: dropout and batch-norm statis
 in training mode, then evaluation on the held-out split after every epoch.
 
 data:
-  mnist      the 10,000 digits of the mnist package, every fifth of each class held out
+  mnist      the 10,000 digits of the mnist package, every tenth of each class held out
   DIR        one sub-folder of .jpg/.png images per class (ImageFolder), resized to the
              network's input, every fifth of each class held out
 

@@ -24,10 +24,11 @@ export class DataError extends Error {}
 
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
+const HOLDOUT = 10; // every tenth digit of each class is held out
 
 /**
  * MNIST from the `mnist` package: about 1,000 digits of each class, 28x28, values in
- * [0, 1]. Every fifth digit of each class is held out for testing (a fixed split).
+ * [0, 1]. Every tenth digit of each class is held out for testing (a fixed split).
  */
 export function mnist(): Dataset {
   const require = createRequire(import.meta.url);
@@ -40,7 +41,7 @@ export function mnist(): Dataset {
     const count = Math.floor(raw.length / 784);
     for (let i = 0; i < count; i++) {
       const sample = raw.slice(i * 784, (i + 1) * 784);
-      if (i % 5 === 4) (testX.push(sample), testY.push(digit));
+      if (i % HOLDOUT === HOLDOUT - 1) (testX.push(sample), testY.push(digit));
       else (trainX.push(sample), trainY.push(digit));
     }
   }
