@@ -127,8 +127,9 @@ describe("a trained network", () => {
     const { PNG } = await import("pngjs");
     const { mnist } = await import("../runtime/data.js");
     const ck = join(tmp, "digits", "lenet.safetensors");
-    const trained = netc("train", "lenet5", "--data", "mnist", "--epochs", "2", "--checkpoint", ck);
+    const trained = netc("train", "lenet5", "--data", "mnist", "--epochs", "2", "--checkpoint", ck, "--json");
     expect(trained.code, trained.err).toBe(0);
+    expect(JSON.parse(trained.out.trim().split("\n").pop()!).testAccuracy).toBeGreaterThanOrEqual(0.97); // the bar
     // the summary of the trained network is the network's
     expect(netc("summary", "lenet5").out).toContain("44,426");
     const test = mnist().test;
