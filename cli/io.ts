@@ -49,10 +49,10 @@ export async function compileNet(
   networkFlag: string | undefined,
   out: Out,
   extra: CompileOptions = {},
-): Promise<{ graph: Graph; counts: Counts } | { code: number }> {
+): Promise<{ graph: Graph; counts: Counts; sources: ReadonlyMap<string, SourceFile> } | { code: number }> {
   const { file, network } = resolveNet(net);
   const r = await compileFile(file, { ...extra, network: networkFlag ?? network });
   const code = report(r.diagnostics, r.sources, out);
-  if (code === EXIT.ok && r.graph && r.counts) return { graph: r.graph, counts: r.counts };
+  if (code === EXIT.ok && r.graph && r.counts) return { graph: r.graph, counts: r.counts, sources: r.sources };
   return { code: code === EXIT.ok ? EXIT.errors : code };
 }

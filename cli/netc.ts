@@ -5,6 +5,7 @@ import { fmt, fmtHelp } from "./fmt.js";
 import { run, runHelp } from "./run.js";
 import { bench, benchHelp } from "./bench.js";
 import { train, trainHelp } from "./train.js";
+import { convolutionizeCommand, convolutionizeHelp } from "./convolutionize.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
 import { summary, summaryHelp } from "./summary.js";
@@ -17,6 +18,7 @@ const commands: Record<string, { run: (argv: string[], out: Out) => Promise<numb
   run: { run, help: runHelp },
   bench: { run: bench, help: benchHelp },
   train: { run: train, help: trainHelp },
+  convolutionize: { run: convolutionizeCommand, help: convolutionizeHelp },
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -31,6 +33,7 @@ commands:
   run NET           run a network on an image or .npy array, with safetensors weights
   bench NET         inference throughput (--batch, --json)
   train NET         train on mnist or a folder of class folders, with checkpoints
+  convolutionize NET  rewrite linear layers as convolutions (dense prediction)
 
 Run \`netc <command> --help\` for a command's options.`;
 

@@ -1,0 +1,78 @@
+// netc convolutionize NET: the network with its linear layers rewritten as convolutions,
+// printed (or written) as a formatted .net file; its checkpoint converted alongside.
+import { renameSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { compileFile } from "../compiler/compile.js";
+import { convertWeights, convolutionize } from "../compiler/convolutionize.js";
+import { compileNet, EXIT, report, UsageError, type Out } from "./io.js";
+
+export const convolutionizeHelp = `usage: netc convolutionize NET [--network N] [--input CxHxW] [-o OUT.net]
+                          [--weights W.safetensors --weights-out W2.safetensors]
+
+Rewrites NET's classifier as convolutions: a flatten followed by a linear layer becomes
+a convolution whose kernel is the flattened map's size, later linear layers become 1x1
+convolutions, dropout and activations carry over. The result takes inputs of any size
+(its input is 3xHxW) and gives a map of outputs, one per window of the original size
+(OverFeat's dense evaluation), with the same parameters under the same names. An
+adaptive pool that is the identity at the network's input size is removed (and said
+so); anything that cannot become convolutional is an error.
+
+options:
+  --network NAME          the network of the file (default: its last)
+  --input CxHxW           the size the network was trained at (default: its input)
+  -o, --output FILE       write the .net file (atomically) instead of printing it
+  --weights FILE          a checkpoint of NET to convert (safetensors)
+  --weights-out FILE      where to write the converted checkpoint
+  -h, --help              show this help`;
+
+export async function convolutionizeCommand(argv: string[], out: Out): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      network: { type: "string" }, input: { type: "string" }, output: { type: "string", short: "o" },
+      weights: { type: "string" }, "weights-out": { type: "string" }, help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return out.stdout(convolutionizeHelp), EXIT.ok;
+  if (positionals.length !== 1) throw new UsageError("netc convolutionize needs exactly one NET");
+  if (!!values.weights !== !!values["weights-out"]) throw new UsageError("--weights and --weights-out go together");
+  const compiled = await compileNet(positionals[0], values.network, out, { input: values.input });
+  if ("code" in compiled) return compiled.code;
+  const result = convolutionize(compiled.graph);
+  if (report(result.diagnostics, compiled.sources, out) !== EXIT.ok || !result.text) return EXIT.errors;
+  for (const n of result.notes) out.stderr(`note: ${n}`);
+
+  const { formatText } = await import("../grammar/format.js");
+  const file = values.output ?? `${compiled.graph.network}_fcn.net`;
+  const formatted = formatText(result.text, file);
+  const check = formatted.formatted ? await compileFile(file, { text: formatted.formatted, input: "3x224x224".replace(/^3/, String(compiled.graph.nodes[compiled.graph.inputs[0].node].shape![0])) }) : undefined;
+  if (!formatted.formatted || !check?.counts) {
+    out.stderr("netc convolutionize: internal error: the rewritten network does not compile");
+    report([...formatted.diagnostics, ...(check?.diagnostics ?? [])], check?.sources ?? new Map(), out);
+    return 70;
+  }
+  if (check.counts.params !== compiled.counts.params)
+    out.stderr(`netc convolutionize: warning: ${check.counts.params} parameters, the original has ${compiled.counts.params}`);
+  if (values.output) writeAtomically(values.output, formatted.formatted);
+  else out.stdout(formatted.formatted);
+
+  if (values.weights) {
+    const rt = await import("../runtime/index.js");
+    try {
+      const converted = convertWeights(await rt.loadSafetensors(values.weights), result.conversion!);
+      await rt.saveSafetensorsAtomically(values["weights-out"]!, converted);
+      out.stderr(`wrote ${values["weights-out"]} (${result.conversion!.reshape.size} linear weights reshaped)`);
+    } catch (e) {
+      out.stderr(`netc convolutionize: ${(e as Error).message}`);
+      return EXIT.errors;
+    }
+  }
+  return EXIT.ok;
+}
+
+function writeAtomically(file: string, text: string) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
