@@ -3,6 +3,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatShape } from "../compiler/values.js";
+import type { Dim } from "../compiler/symbolic.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
 export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
@@ -48,25 +49,31 @@ export async function run(argv: string[], out: Out): Promise<number> {
   const top = values.top === undefined ? undefined : Number(values.top);
   if (top !== undefined && !(Number.isInteger(top) && top > 0)) throw new UsageError("--top takes a positive whole number");
 
-  const compiled = await compileNet(positionals[0], values.network, out);
+  let compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
-  const graph = compiled.graph;
 
   const rt = await import("../runtime/index.js");
   try {
     const tf = await rt.useBackend((values.backend ?? "wasm") as never);
+    const declared = compiled.graph.nodes[compiled.graph.inputs[0].node].shape!;
+    const symbolic = declared.some((d) => typeof d !== "number");
+    const x = await readInput(rt, values, declared);
+    if (symbolic) {
+      // A network of any size (3xHxW, a convolutionized classifier) is compiled for this input.
+      compiled = await compileNet(positionals[0], values.network, out, { input: x.shape.slice(1).join("x") });
+      if ("code" in compiled) return compiled.code;
+    }
+    const graph = compiled.graph;
+    const want = graph.nodes[graph.inputs[0].node].shape as number[];
+    const got = x.shape.slice(1);
+    if (got.join("x") !== want.join("x"))
+      throw new rt.RuntimeError(`the input is ${got.join("x")} but ${graph.network} takes ${formatShape(want)} (as N x C x H x W)`);
     const model = new rt.Model(graph);
     if (values.weights) {
       const r = model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
       const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
       if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
     } else out.stderr("netc run: no --weights: running on random initial weights");
-
-    const want = graph.nodes[graph.inputs[0].node].shape as number[];
-    const x = await readInput(rt, values, want);
-    const got = x.shape.slice(1);
-    if (got.join("x") !== want.join("x"))
-      throw new rt.RuntimeError(`the input is ${got.join("x")} but ${graph.network} takes ${formatShape(want)} (as N x C x H x W)`);
     const input = tf.tensor(x.data, x.shape);
     const [y] = model.forward([input]);
     const data = (await y.data()) as Float32Array;
@@ -76,7 +83,9 @@ export async function run(argv: string[], out: Out): Promise<number> {
       renameSync(tmp, values.output);
       out.stderr(`wrote ${values.output} (${y.shape.join("x")})`);
     }
-    if (top !== undefined || (!values.output && y.rank === 2)) printTop(out, data, y.shape, top ?? 5, labelsOf(rt, values.labels));
+    const labels = labelsOf(rt, values.labels);
+    if (y.rank === 4 && (top !== undefined || !values.output)) printClassMap(out, data, y.shape, top ?? 5, labels);
+    else if (top !== undefined || (!values.output && y.rank === 2)) printTop(out, data, y.shape, top ?? 5, labels);
     else if (!values.output) out.stdout(`output ${y.shape.join("x")}`);
     return EXIT.ok;
   } catch (e) {
@@ -91,7 +100,9 @@ export async function run(argv: string[], out: Out): Promise<number> {
 
 type Runtime = typeof import("../runtime/index.js");
 
-async function readInput(rt: Runtime, v: Record<string, string | boolean | undefined>, want: number[]) {
+async function readInput(rt: Runtime, v: Record<string, string | boolean | undefined>, declared: Dim[]) {
+  const symbolic = declared.some((d) => typeof d !== "number");
+  const want = declared.map((d) => (typeof d === "number" ? d : 0));
   const path = v.input as string;
   if (path.endsWith(".npy")) {
     let bytes: Uint8Array;
@@ -108,10 +119,11 @@ async function readInput(rt: Runtime, v: Record<string, string | boolean | undef
   const list = (s: unknown) => (s === undefined ? undefined : String(s).split(",").map(Number));
   // torchvision's ImageNet transform for 224x224 networks; other sizes resize to the
   // network's input exactly (a 28x28 digit stays as it is).
+  // A network of any size takes the image as it is (unless --resize or --crop say otherwise).
   const imagenet = want[1] === 224 && want[2] === 224;
   const explicit = v.resize !== undefined || v.crop !== undefined;
   return rt.loadImage(path, {
-    resize: explicit || imagenet ? size(v.resize) : [want[1], want[2]],
+    resize: explicit || imagenet ? size(v.resize) : symbolic ? null : [want[1], want[2]],
     crop: explicit || imagenet ? size(v.crop) : null,
     mean: list(v.mean),
     std: list(v.std),
@@ -140,4 +152,30 @@ function printTop(out: Out, scores: Float32Array, shape: number[], k: number, la
   if (labels && labels.length !== n) out.stderr(`netc run: ${labels.length} labels for ${n} classes`);
   for (const r of ranked)
     out.stdout(`${String(r.i).padStart(5)}  ${(100 * r.p).toFixed(2).padStart(6)}%  ${r.s.toFixed(4).padStart(9)}  ${labels?.[r.i] ?? ""}`.trimEnd());
+}
+
+/**
+ * Dense prediction (a convolutionized classifier on a larger image): the top class of
+ * each cell of the first sample's C x h x w map, as a grid of class indices, then the
+ * map averaged over its cells, ranked like a single prediction.
+ */
+function printClassMap(out: Out, scores: Float32Array, shape: number[], k: number, labels?: string[]) {
+  const [, c, h, w] = shape;
+  const at = (ch: number, i: number, j: number) => scores[(ch * h + i) * w + j];
+  const best = (i: number, j: number) => {
+    let b = 0;
+    for (let ch = 1; ch < c; ch++) if (at(ch, i, j) > at(b, i, j)) b = ch;
+    return b;
+  };
+  out.stdout(`class map ${h}x${w} (top class of each cell):`);
+  const width = String(c - 1).length;
+  for (let i = 0; i < h; i++) out.stdout(Array.from({ length: w }, (_, j) => String(best(i, j)).padStart(width)).join(" "));
+  const mean = new Float32Array(c);
+  for (let ch = 0; ch < c; ch++) {
+    let sum = 0;
+    for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) sum += at(ch, i, j);
+    mean[ch] = sum / (h * w);
+  }
+  out.stdout(`averaged over the ${h * w} cells:`);
+  printTop(out, mean, [1, c], k, labels);
 }

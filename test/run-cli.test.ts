@@ -150,3 +150,23 @@ describe("a trained network", () => {
     expect(right).toBeGreaterThanOrEqual(picks.length - 1); // ~96% accurate: at most one miss
   }, 90_000);
 });
+
+describe("dense prediction", () => {
+  it("a convolutionized network run on a larger input prints the class map and its average", async () => {
+    const { writeNpy } = await import("../runtime/npy.js");
+    const net = join(tmp, "lenet5_fcn.net");
+    const w = join(tmp, "lenet5_fcn.safetensors");
+    const conv = netc("convolutionize", "lenet5", "-o", net, "--weights", join(parity, "lenet5.safetensors"), "--weights-out", w);
+    expect(conv.code, conv.err).toBe(0);
+    expect(netc("fmt", "--check", net).code).toBe(0);
+    const big = join(tmp, "big.npy");
+    writeFileSync(big, writeNpy([1, 1, 40, 40], Float32Array.from({ length: 1600 }, (_, i) => Math.sin(i))));
+    const r = netc("run", net, "--weights", w, "--input", big, "--top", "2");
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines[0]).toBe("class map 4x4 (top class of each cell):");
+    expect(lines.slice(1, 5).every((l) => l.trim().split(/\s+/).length === 4)).toBe(true);
+    expect(lines[5]).toBe("averaged over the 16 cells:");
+    expect(lines).toHaveLength(8);
+  });
+});
