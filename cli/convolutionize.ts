@@ -6,7 +6,7 @@ import { compileFile } from "../compiler/compile.js";
 import { convertWeights, convolutionize } from "../compiler/convolutionize.js";
 import { compileNet, EXIT, report, UsageError, type Out } from "./io.js";
 
-export const convolutionizeHelp = `usage: netc convolutionize NET [--network N] [--input CxHxW] [-o OUT.net]
+export const convolutionizeHelp = `usage: netc convolutionize NET [--network N] [--input CxHxW] [-o OUT.net] [--fine]
                           [--weights W.safetensors --weights-out W2.safetensors]
 
 Rewrites NET's classifier as convolutions: a flatten followed by a linear layer becomes
@@ -21,6 +21,8 @@ options:
   --network NAME          the network of the file (default: its last)
   --input CxHxW           the size the network was trained at (default: its input)
   -o, --output FILE       write the .net file (atomically) instead of printing it
+  --fine                  OverFeat's finer map: the last max pooling at stride 1 and the
+                          classifier's first convolution dilated to match
   --weights FILE          a checkpoint of NET to convert (safetensors)
   --weights-out FILE      where to write the converted checkpoint
   -h, --help              show this help`;
@@ -31,7 +33,7 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
     allowPositionals: true,
     options: {
       network: { type: "string" }, input: { type: "string" }, output: { type: "string", short: "o" },
-      weights: { type: "string" }, "weights-out": { type: "string" }, help: { type: "boolean", short: "h" },
+      weights: { type: "string" }, "weights-out": { type: "string" }, fine: { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) return out.stdout(convolutionizeHelp), EXIT.ok;
@@ -39,7 +41,7 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
   if (!!values.weights !== !!values["weights-out"]) throw new UsageError("--weights and --weights-out go together");
   const compiled = await compileNet(positionals[0], values.network, out, { input: values.input });
   if ("code" in compiled) return compiled.code;
-  const result = convolutionize(compiled.graph);
+  const result = convolutionize(compiled.graph, { fine: values.fine });
   if (report(result.diagnostics, compiled.sources, out) !== EXIT.ok || !result.text) return EXIT.errors;
   for (const n of result.notes) out.stderr(`note: ${n}`);
 

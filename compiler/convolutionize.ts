@@ -27,8 +27,19 @@ export interface Convolutionized {
 
 const ELEMENTWISE = new Set(["relu", "relu6", "leakyrelu", "elu", "sigmoid", "tanh", "silu", "hardswish", "hardsigmoid", "gelu", "identity", "dropout"]);
 
+export interface ConvolutionizeOptions {
+  name?: string;
+  /**
+   * OverFeat's finer map: the last max pooling before the classifier at stride 1, and
+   * the classifier's first convolution dilated by the stride it had, so that the map
+   * has a cell for every shift of that pooling (twice as dense for AlexNet and VGG).
+   */
+  fine?: boolean;
+}
+
 /** Rewrites a chain-shaped graph (each layer feeding the next) into a fully convolutional network. */
-export function convolutionize(g: Graph, name = `${g.network}_fcn`): Convolutionized {
+export function convolutionize(g: Graph, opts: ConvolutionizeOptions = {}): Convolutionized {
+  const name = opts.name ?? `${g.network}_fcn`;
   const diagnostics: Diagnostic[] = [];
   const notes: string[] = [];
   const conversion: Conversion = { reshape: new Map(), removed: [] };
@@ -78,6 +89,18 @@ export function convolutionize(g: Graph, name = `${g.network}_fcn`): Convolution
   if (flattened) {
     diagnostics.push(error(Codes.usage, "the network ends with a flatten that no linear layer reads", g.root.span));
     return { diagnostics, notes };
+  }
+  if (opts.fine) {
+    const first = kept.findIndex((k) => k.as !== undefined);
+    const pool = kept.slice(0, first).reverse().find((k) => k.node.op === "maxpool");
+    if (first < 0 || !pool) {
+      diagnostics.push(error(Codes.usage, "--fine needs a max pooling before the classifier", g.root.span));
+      return { diagnostics, notes };
+    }
+    const [sh, sw] = pool.node.attrs.stride as Pair;
+    pool.node = { ...pool.node, attrs: { ...pool.node.attrs, stride: [1, 1] } };
+    kept[first].as += `, dilation = ${sh === sw ? sh : `${sh}x${sw}`}`;
+    notes.push(`${pool.node.name}: stride 1 instead of ${sh}, and ${kept[first].node.name} dilated by ${sh}: a map ${sh} times as dense`);
   }
   if (!linearSeen) notes.push(`${g.network} has no linear layer: it is fully convolutional already`);
   const input = g.nodes[g.inputs[0].node].shape as number[];

@@ -174,7 +174,7 @@ export class Elaborator {
   }
 
   private eval(e: A.Expr, ctx: Ctx, cur: Tensor | undefined, symbols = false): Value {
-    const cx: EvalContext = { env: ctx.env, scope: ctx.frame.scope, incoming: cur ? { kind: "tensor", shape: cur.shape } : UNKNOWN, symbols };
+    const cx: EvalContext = { env: ctx.env, scope: ctx.frame.scope, incoming: cur ? { kind: "tensor", shape: cur.shape } : UNKNOWN, symbols, labels: ctx.frame.labels };
     return evaluate(e, cx);
   }
 

@@ -50,6 +50,8 @@ export interface EvalContext {
   scope: ModuleScope;
   incoming: Value; // the value of `in`
   symbols?: boolean; // unknown names become symbolic sizes (input shapes)
+  /** The shapes of labelled values in scope (`upscore2.height`); null after an error. */
+  labels?: ReadonlyMap<string, { shape: Value[] | null }>;
 }
 
 export function evaluate(e: Expr, cx: EvalContext): Value {
@@ -90,6 +92,8 @@ function lookup(name: string, span: Span, cx: EvalContext): Value {
   const decl = cx.scope.visible.get(name);
   if (decl?.decl.kind === "block") return { kind: "block", decl: decl.decl, scope: decl.scope };
   if (!decl && opNames.has(name)) return { kind: "op", name };
+  const labelled = cx.labels?.get(name);
+  if (labelled) return { kind: "tensor", shape: labelled.shape as never };
   if (cx.symbols && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return Sym.variable(name);
   throw new EvalError(`\`${name}\` is not defined`, span, "E0201", suggest(name, [...cx.env.names(), ...cx.scope.visible.keys()]));
 }

@@ -4,7 +4,7 @@ import { isSym } from "./symbolic.js";
 import { isUnknown, show, typeName, type Value } from "./values.js";
 
 export type Pair = [number, number];
-export type ArgType = "count" | "int" | "number" | "prob" | "bool" | "string" | "pair" | "pair0" | "padding" | "shape" | "sides";
+export type ArgType = "count" | "int" | "number" | "prob" | "bool" | "string" | "pair" | "pair0" | "padding" | "shape" | "sides" | "extent";
 
 /** Thrown when a value does not have the expected type; the caller adds the span. */
 export class ArgTypeError extends Error {}
@@ -57,6 +57,12 @@ export const argTypes: Record<ArgType, (v: Value, what: string) => unknown> = {
   shape(v, w) {
     const list = Array.isArray(v) ? v : [v];
     return list.map((d) => (d === -1 ? -1 : int(d, w, 1)));
+  },
+  /** Two sizes that may be symbolic (a crop to another value's height and width). */
+  extent(v, w) {
+    const list = Array.isArray(v) ? v : [v, v];
+    if (list.length !== 2) throw new ArgTypeError(`${w} must have 2 sizes (height x width), got ${list.length}`);
+    return list.map((d) => (isSym(d) ? d : int(d, w, 1)));
   },
   sides(v, w) {
     if (Array.isArray(v)) {

@@ -357,6 +357,22 @@ const pad: OpSpec = {
   },
 };
 
+const crop: OpSpec = {
+  name: "crop",
+  torch: "x[:, :, top:top+h, left:left+w] (Caffe's Crop layer)",
+  doc: "keep a height x width window, from an offset: crop [score.height, score.width], offset = 5",
+  args: [arg("size", "extent", "the window's height x width (may be symbolic)"), arg("offset", "pair0", "top and left offset", [0, 0])],
+  infer(a, x) {
+    const [c, h, w] = image(x, "crop");
+    const [oh, ow] = a.size as Dim[];
+    const [t, l] = a.offset as Pair;
+    for (const [size, off, len, what] of [[oh, t, h, "height"], [ow, l, w, "width"]] as [Dim, number, Dim, string][])
+      if (typeof size === "number" && typeof len === "number" && off + size > len)
+        throw new OpError(`crop's window (${what} ${size} from ${off}) does not fit in the input's ${what}, ${len}`, "size", true);
+    return { shape: [c, oh, ow] };
+  },
+};
+
 const channelshuffle: OpSpec = {
   name: "channelshuffle",
   torch: "nn.ChannelShuffle",
@@ -374,7 +390,7 @@ export const ops: ReadonlyMap<string, OpSpec> = new Map(
     conv, convtranspose, linear, batchnorm, groupnorm,
     pool("maxpool", "nn.MaxPool2d"), pool("avgpool", "nn.AvgPool2d"),
     adaptive("adaptiveavgpool", "nn.AdaptiveAvgPool2d"), adaptive("adaptivemaxpool", "nn.AdaptiveMaxPool2d"),
-    globalavgpool, flatten, reshape, dropout, prelu, softmax, lrn, upsample, pad, channelshuffle,
+    globalavgpool, flatten, reshape, dropout, prelu, softmax, lrn, upsample, pad, crop, channelshuffle,
     pointwise("relu", "nn.ReLU", "max(x, 0)"),
     pointwise("relu6", "nn.ReLU6", "min(max(x, 0), 6)"),
     pointwise("leakyrelu", "nn.LeakyReLU", "x, or slope * x below 0", [arg("slope", "number", "negative slope", 0.01)]),

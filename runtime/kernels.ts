@@ -387,6 +387,14 @@ const upsample: Kernel = {
   },
 };
 
+const crop: Kernel = {
+  run([x], node) {
+    const [t, l] = pair(node.attrs.offset);
+    const [, h, w] = node.shape as number[];
+    return tf.slice(x, [0, t, l, 0], [-1, h, w, -1]);
+  },
+};
+
 const channelshuffle: Kernel = {
   run([x], node, _w, ctx) {
     const g = node.attrs.groups as number;
@@ -461,6 +469,7 @@ export const kernels: Record<string, Kernel> = {
   flatten,
   reshape,
   pad,
+  crop,
   upsample,
   channelshuffle,
   softmax,

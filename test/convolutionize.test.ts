@@ -105,3 +105,62 @@ describe("convolutionized networks with converted weights", () => {
   });
 
 });
+
+describe("fully convolutional segmentation networks (FCN-32s, FCN-8s)", () => {
+  for (const [network, extra] of [
+    ["fcn32s", 21 * 21 * 64 * 64], // upscore, no bias
+    ["fcn8s", 2 * 21 * 21 * 4 * 4 + 21 * 21 * 16 * 16 + (512 * 21 + 21) + (256 * 21 + 21)], // upscore2, upscore_pool4, upscore8, score_pool4, score_pool3
+  ] as const) {
+    it(`${network}: an output map of the input's size for any size, and the parameters of VGG16's layers plus its own`, async () => {
+      const vggConvs = 14_714_688; // VGG16's convolutions (REFERENCE.md's 138,357,544 less its three linear layers)
+      const fc = 512 * 49 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 21 + 21; // fc6, fc7 as convolutions, score_fr
+      const sym = await compileFile(findLibraryNetwork(network)!, { network });
+      expect(sym.diagnostics).toEqual([]);
+      expect(sym.counts!.params).toBe(vggConvs + fc + extra);
+      expect(sym.graph!.nodes[sym.graph!.outputs[0].node].shape!.map(String)).toEqual(["21", "H", "W"]);
+      for (const [h, w] of [[500, 500], [224, 300], [357, 361], [37, 40]]) {
+        const r = await compileFile(findLibraryNetwork(network)!, { network, input: `3x${h}x${w}` });
+        expect(r.diagnostics).toEqual([]);
+        expect(r.graph!.nodes[r.graph!.outputs[0].node].shape).toEqual([21, h, w]);
+      }
+    });
+  }
+
+  it("crop keeps the window PyTorch's slicing keeps (runtime)", async () => {
+    await useBackend("wasm");
+    const r = await compileFile("c.net", { text: "network c { input 2x7x9 as data; crop [3, 4], offset = [2, 1] }" });
+    const m = new Model(r.graph!);
+    const x = tf.tensor(Float32Array.from({ length: 2 * 63 }, (_, i) => i), [1, 2, 7, 9]);
+    const [y] = m.forward([x]);
+    const want: number[] = [];
+    for (let c = 0; c < 2; c++) for (let i = 2; i < 5; i++) for (let j = 1; j < 5; j++) want.push(c * 63 + i * 9 + j);
+    expect(Array.from(y.dataSync())).toEqual(want);
+    tf.dispose([x, y]);
+  });
+});
+
+describe("--fine (OverFeat's stride-1 final max pooling)", () => {
+  it("keeps the sizes at the original input, doubles the map's density, and its even cells are the coarse map's", async () => {
+    await useBackend("wasm");
+    const original = await compileFile(findLibraryNetwork("lenet5")!, { network: "lenet5" });
+    const coarse = convolutionize(original.graph!);
+    const fine = convolutionize(original.graph!, { fine: true });
+    expect(fine.notes.join(" ")).toMatch(/stride 1 instead of 2/);
+    const build = async (text: string, size: number) => (await compileFile("l.net", { text: formatText(text, "l.net").formatted!, input: `1x${size}x${size}` })).graph!;
+    expect((await build(fine.text!, 28)).nodes.at(-1)!.shape).toEqual([10, 1, 1]);
+    const a = new Model(original.graph!, { seed: 1 });
+    const weights = convertWeights(a.stateDict(), coarse.conversion!);
+    const c = new Model(await build(coarse.text!, 40));
+    const f = new Model(await build(fine.text!, 40));
+    c.loadStateDict(weights);
+    f.loadStateDict(weights);
+    const x = tf.randomNormal([1, 1, 40, 40], 0, 1, "float32", 5);
+    const [yc] = c.forward([x]);
+    const [yf] = f.forward([x]);
+    expect(yc.shape).toEqual([1, 10, 4, 4]);
+    expect(yf.shape).toEqual([1, 10, 7, 7]);
+    const even = tf.stridedSlice(yf, [0, 0, 0, 0], [1, 10, 7, 7], [1, 1, 2, 2]);
+    expect(relative(even.dataSync(), yc.dataSync())).toBeLessThan(1e-5);
+    tf.dispose([x, yc, yf, even]);
+  });
+});
