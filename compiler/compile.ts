@@ -1,6 +1,6 @@
 // The pipeline, in order: load and parse (with imports), pick the network, elaborate it
 // into the graph IR with shapes, count. Each stage adds diagnostics; none throws.
-import type { Expr } from "./ast.js";
+import type { Expr, NetworkDecl, VariantDecl } from "./ast.js";
 import { Codes, error, hasErrors, type Diagnostic } from "./diagnostics.js";
 import { Elaborator } from "./elaborate.js";
 import { Env, EvalError, evaluate } from "./evaluate.js";
@@ -56,7 +56,7 @@ async function compilePipeline(loader: Loader, path: string, opts: CompileOption
 
 interface Target {
   name: string;
-  decl: import("./ast.js").NetworkDecl;
+  decl: NetworkDecl;
   scope: ModuleScope;
   variantArgs: { name: string; expr: Expr; scope: ModuleScope }[];
 }
@@ -74,17 +74,17 @@ function pickNetwork(scope: ModuleScope, name: string | undefined, diags: Diagno
   const seen = new Set<string>();
   while (v && v.decl.kind === "variant" && !seen.has(v.decl.name)) {
     seen.add(v.decl.name);
-    const at = v;
-    variantArgs.unshift(...(at.decl as import("./ast.js").VariantDecl).args.map((a) => ({ name: a.name ?? "", expr: a.value, scope: at.scope })));
-    const base = (at.decl as import("./ast.js").VariantDecl).base;
-    v = at.scope.visible.get(base);
-    if (!v) {
-      diags.push(error(Codes.undefinedName, `\`${base}\` is not a network`, (at.decl as import("./ast.js").VariantDecl).baseSpan));
-      return undefined;
-    }
-    const positional = (at.decl as import("./ast.js").VariantDecl).args.find((a) => !a.name);
+    const variant: VariantDecl = v.decl;
+    const at = v.scope;
+    const positional = variant.args.find((a) => !a.name);
     if (positional) {
       diags.push(error(Codes.badArgument, "a variant's arguments must be named, e.g. `resnet(layers = [2, 2, 2, 2])`", positional.span));
+      return undefined;
+    }
+    variantArgs.unshift(...variant.args.map((a) => ({ name: a.name!, expr: a.value, scope: at })));
+    v = at.visible.get(variant.base);
+    if (!v) {
+      diags.push(error(Codes.undefinedName, `\`${variant.base}\` is not a network`, variant.baseSpan));
       return undefined;
     }
   }
