@@ -35,7 +35,8 @@ export async function list(argv: string[], out: Out): Promise<number> {
   }
   if (values.json) return out.stdout(JSON.stringify(rows, null, 1)), EXIT.ok;
   const table = [["network", "file", "input", "output", "params", "MACs"], ...rows.map((r) => [
-    r.name, r.file, r.input, r.output, r.params?.toLocaleString("en-US") ?? "error", r.macs ? Number(r.macs).toLocaleString("en-US") : "error",
+    r.name, r.file, r.input, r.output, r.params?.toLocaleString("en-US") ?? "error",
+    r.macs === null ? "error" : /^\d+$/.test(r.macs) ? Number(r.macs).toLocaleString("en-US") : "depends on the input size",
   ])];
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   out.stdout(table.map((r) => r.map((c, i) => (i >= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd()).join("\n"));

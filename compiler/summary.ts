@@ -3,11 +3,16 @@
 import { moduleTotals, type Counts } from "./count.js";
 import type { Graph, ModuleNode } from "./ir.js";
 import { weightName } from "./ir.js";
-import { formatDim, type Dim } from "./symbolic.js";
+import { formatDim, names, type Dim } from "./symbolic.js";
 import { formatShape, type Shape } from "./values.js";
 
 const grouped = (n: number) => n.toLocaleString("en-US");
-const fmtCount = (d: Dim) => (typeof d === "number" ? (d === 0 ? "--" : grouped(d)) : formatDim(d));
+/** A count for the table: grouped digits; a symbolic one as its formula when short, else what it depends on. */
+const fmtCount = (d: Dim) => {
+  if (typeof d === "number") return d === 0 ? "--" : grouped(d);
+  const s = formatDim(d);
+  return s.length <= 32 ? s : `f(${names(d).join(", ")})`;
+};
 
 function humanUnits(n: number, unit: string): string {
   const units = ["", "K", "M", "G", "T"];

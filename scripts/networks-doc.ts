@@ -5,7 +5,6 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { compileFile } from "../compiler/compile.js";
 import { libraryNetworks } from "../compiler/modules.js";
-import { formatDim } from "../compiler/symbolic.js";
 import { formatShape } from "../compiler/values.js";
 
 const grouped = (n: number) => n.toLocaleString("en-US");
@@ -24,7 +23,7 @@ export async function networksDoc(): Promise<string> {
     const g = r.graph;
     const shape = (node: number) => formatShape(g.nodes[node].shape ?? []);
     const outputs = g.outputs.map((o) => (g.outputs.length > 1 ? `${o.name} ${shape(o.node)}` : shape(o.node))).join(", ");
-    const macs = typeof r.counts.macs === "number" ? grouped(r.counts.macs) : formatDim(r.counts.macs);
+    const macs = typeof r.counts.macs === "number" ? grouped(r.counts.macs) : "depends on the input size";
     rows.push(`| \`${name}\` | ${basename(file)} | ${shape(g.inputs[0].node)} | ${outputs} | ${grouped(r.counts.params)} | ${grouped(r.counts.buffers)} | ${macs} |`);
   }
   const files = [...new Set(libraryNetworks().map((n) => n.file))];
