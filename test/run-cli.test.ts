@@ -170,3 +170,26 @@ describe("dense prediction", () => {
     expect(lines).toHaveLength(8);
   });
 });
+
+describe("netc train on an image folder", () => {
+  it("reads one sub-folder per class, resizes to the network's input, and learns", async () => {
+    const { PNG } = await import("pngjs");
+    const dir = mkdtempSync(join(tmpdir(), "netc-folder-"));
+    const { mkdirSync } = await import("node:fs");
+    for (const [cls, bright] of [["dark", 30], ["light", 220]] as const) {
+      mkdirSync(join(dir, cls));
+      for (let k = 0; k < 10; k++) {
+        const png = new PNG({ width: 12, height: 10 });
+        for (let p = 0; p < 120; p++) png.data.set([bright + ((p * 7 + k) % 20), bright, bright - ((p + k) % 15), 255], p * 4);
+        writeFileSync(join(dir, cls, `${k}.png`), PNG.sync.write(png));
+      }
+    }
+    const net = join(tmp, "folder.net");
+    writeFileSync(net, "network small(classes = 2) {\n  input 3x8x8\n  conv 4, 3x3\n  relu\n  globalavgpool\n  flatten\n  fc: linear classes\n}\n");
+    const r = netc("train", net, "--data", dir, "--epochs", "8", "--batch", "4", "--lr", "0.05", "--augment", "flip", "--json");
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out.trim().split("\n").pop()!);
+    expect(j.epochs).toBe(8);
+    expect(j.history[7].trainLoss).toBeLessThan(j.history[0].trainLoss);
+  }, 60_000);
+});
