@@ -1,10 +1,9 @@
 // netc convolutionize NET: the network with its linear layers rewritten as convolutions,
 // printed (or written) as a formatted .net file; its checkpoint converted alongside.
-import { renameSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { compileFile } from "../compiler/compile.js";
 import { convertWeights, convolutionize } from "../compiler/convolutionize.js";
-import { compileNet, EXIT, report, UsageError, type Out } from "./io.js";
+import { compileNet, EXIT, report, UsageError, writeFileAtomically, type Out } from "./io.js";
 
 export const convolutionizeHelp = `usage: netc convolutionize NET [--network N] [--input CxHxW] [-o OUT.net] [--fine]
                           [--weights W.safetensors --weights-out W2.safetensors]
@@ -48,7 +47,7 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
   const { formatText } = await import("../grammar/format.js");
   const file = values.output ?? `${compiled.graph.network}_fcn.net`;
   const formatted = formatText(result.text, file);
-  const check = formatted.formatted ? await compileFile(file, { text: formatted.formatted, input: "3x224x224".replace(/^3/, String(compiled.graph.nodes[compiled.graph.inputs[0].node].shape![0])) }) : undefined;
+  const check = formatted.formatted ? await compileFile(file, { text: formatted.formatted }) : undefined; // symbolic input: counts all the same
   if (!formatted.formatted || !check?.counts) {
     out.stderr("netc convolutionize: internal error: the rewritten network does not compile");
     report([...formatted.diagnostics, ...(check?.diagnostics ?? [])], check?.sources ?? new Map(), out);
@@ -56,7 +55,7 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
   }
   if (check.counts.params !== compiled.counts.params)
     out.stderr(`netc convolutionize: warning: ${check.counts.params} parameters, the original has ${compiled.counts.params}`);
-  if (values.output) writeAtomically(values.output, formatted.formatted);
+  if (values.output) writeFileAtomically(values.output, formatted.formatted);
   else out.stdout(formatted.formatted);
 
   if (values.weights) {
@@ -73,8 +72,3 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
   return EXIT.ok;
 }
 
-function writeAtomically(file: string, text: string) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}

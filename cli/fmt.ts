@@ -1,9 +1,9 @@
 // netc fmt [--check | --write] FILES...: the canonical layout of .net files.
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SourceFile } from "../compiler/source.js";
-import { EXIT, report, UsageError, type Out } from "./io.js";
+import { EXIT, report, UsageError, writeFileAtomically, type Out } from "./io.js";
 
 export const fmtHelp = `usage: netc fmt [--check | --write] [--width N] FILE|DIR...
 
@@ -50,7 +50,7 @@ export async function fmt(argv: string[], out: Out): Promise<number> {
     if (values.check) {
       if (r.formatted !== text) unformatted.push(file);
     } else if (values.write) {
-      if (r.formatted !== text) writeAtomically(file, r.formatted);
+      if (r.formatted !== text) writeFileAtomically(file, r.formatted);
     } else out.stdout(r.formatted);
   }
   if (unformatted.length) {
@@ -74,8 +74,3 @@ function expand(path: string): string[] {
     .flatMap((e) => (e.isDirectory() ? expand(join(path, e.name)) : e.name.endsWith(".net") ? [join(path, e.name)] : []));
 }
 
-function writeAtomically(file: string, text: string) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}

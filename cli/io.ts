@@ -1,5 +1,5 @@
 // What every command shares: finding the file for NET, printing diagnostics, exit codes.
-import { existsSync } from "node:fs";
+import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { compileFile, type CompileOptions } from "../compiler/compile.js";
 import type { Counts } from "../compiler/count.js";
 import type { Graph } from "../compiler/ir.js";
@@ -55,4 +55,16 @@ export async function compileNet(
   const code = report(r.diagnostics, r.sources, out);
   if (code === EXIT.ok && r.graph && r.counts) return { graph: r.graph, counts: r.counts, sources: r.sources };
   return { code: code === EXIT.ok ? EXIT.errors : code };
+}
+
+/** Writes a file so that no reader ever sees it half-written: a temporary file, then a rename. */
+export function writeFileAtomically(file: string, data: string | Uint8Array) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }

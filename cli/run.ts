@@ -1,10 +1,10 @@
 // netc run NET --input X: executes a network on an image or a .npy array, with weights
 // from a safetensors file, and prints the top classes or writes the output.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatShape } from "../compiler/values.js";
 import type { Dim } from "../compiler/symbolic.js";
-import { compileNet, EXIT, UsageError, type Out } from "./io.js";
+import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
 
 export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
                 [--labels FILE|imagenet] [--backend wasm|cpu|tensorflow] [options]
@@ -78,9 +78,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
     const [y] = model.forward([input]);
     const data = (await y.data()) as Float32Array;
     if (values.output) {
-      const tmp = `${values.output}.${process.pid}.tmp`;
-      writeFileSync(tmp, rt.writeNpy(y.shape, data));
-      renameSync(tmp, values.output);
+      writeFileAtomically(values.output, rt.writeNpy(y.shape, data));
       out.stderr(`wrote ${values.output} (${y.shape.join("x")})`);
     }
     const labels = labelsOf(rt, values.labels);

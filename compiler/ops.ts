@@ -3,7 +3,7 @@
 // Semantics are those of the PyTorch module of the same name; shapes exclude the batch.
 import { add, ceilDiv, dimEquals, floorDiv, isSym, mul, scale, sub, type Dim } from "./symbolic.js";
 import { formatShape, numel, type Shape } from "./values.js";
-import { argTypes, type ArgType, type Pair } from "./op-args.js";
+import type { ArgType, Pair } from "./op-args.js";
 
 export type WeightKind = "parameter" | "buffer" | "counter";
 export interface WeightSpec {
@@ -405,4 +405,3 @@ export const ops: ReadonlyMap<string, OpSpec> = new Map(
   ].map((op) => [op.name, op]),
 );
 
-export { argTypes };

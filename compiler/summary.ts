@@ -45,17 +45,16 @@ export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}):
     const s = o === undefined ? null : g.nodes[o].shape;
     return s ? formatShape(s) : "?";
   };
-  const walk = (m: ModuleNode, depth: number, prefix: string, index: string) => {
+  const walk = (m: ModuleNode, depth: number, prefix: string) => {
     m.children.forEach((c, i) => {
       const last = i === m.children.length - 1;
       const idx = `${depth}-${i + 1}`;
       const t = totals.get(c)!;
       rows.push([`${prefix}${last ? "└─" : "├─"}${c.label}`, c.type, idx, shapeOf(c), fmtCount(t.params), fmtCount(t.macs)]);
-      if (depth < maxDepth && c.kind !== "layer") walk(c, depth + 1, prefix + (last ? "  " : "│ "), idx);
+      if (depth < maxDepth && c.kind !== "layer") walk(c, depth + 1, prefix + (last ? "  " : "│ "));
     });
-    void index;
   };
-  walk(g.root, 1, "", "");
+  walk(g.root, 1, "");
   const header = ["Layer", "Type", "Depth-Idx", "Output shape", "Params", "MACs"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const right = new Set([4, 5]);

@@ -40,7 +40,7 @@ const pair = (a: unknown) => a as Pair;
 type ConvPlan = "dense" | "depthwise" | "split" | "lowered";
 
 /** How a convolution with groups runs: tfjs has dense and depthwise convolutions only. */
-function convPlan(node: IRNode): { plan: ConvPlan; cin: number; g: number; k: number; m: number } {
+export function convPlan(node: IRNode): { plan: ConvPlan; cin: number; g: number; k: number; m: number } {
   const out = node.attrs.out as number;
   const g = node.attrs.groups as number;
   const k = node.weights[0].shape[1]; // input channels per group
@@ -53,7 +53,7 @@ function convPlan(node: IRNode): { plan: ConvPlan; cin: number; g: number; k: nu
   return { plan: k < g ? "lowered" : "split", cin, g, k, m };
 }
 
-function convPadding(node: IRNode, inH: number, inW: number): tf.backend_util.ExplicitPadding {
+function convPadding(node: IRNode): tf.backend_util.ExplicitPadding {
   const k = pair(node.attrs.kernel);
   const d = pair(node.attrs.dilation);
   let p: [number, number, number, number]; // top, bottom, left, right
@@ -65,8 +65,6 @@ function convPadding(node: IRNode, inH: number, inW: number): tf.backend_util.Ex
     const q = node.attrs.pad === "valid" ? [0, 0] : pair(node.attrs.pad);
     p = [q[0], q[0], q[1], q[1]];
   }
-  void inH;
-  void inW;
   return [[0, 0], [p[0], p[1]], [p[2], p[3]], [0, 0]];
 }
 
@@ -111,7 +109,7 @@ export function convolve(
   const { plan, g, k } = convPlan(node);
   const strides = pair(node.attrs.stride);
   const dilations = pair(node.attrs.dilation);
-  const pad = convPadding(node, x.shape[1]!, x.shape[2]!);
+  const pad = convPadding(node);
   const x4 = x as tf.Tensor4D;
   if (plan === "dense") {
     const p = pad.every(([a, b]) => a === 0 && b === 0) ? "valid" : pad;

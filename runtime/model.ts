@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Graph, IRNode } from "../compiler/ir.js";
 import { weightName } from "../compiler/ir.js";
-import { convolve, kernels, fromTorch, toTorch, RuntimeError, type RunContext, type Weights } from "./kernels.js";
+import { convolve, convPlan, kernels, fromTorch, toTorch, RuntimeError, type RunContext, type Weights } from "./kernels.js";
 import { planFusions, type Fusion } from "./fuse.js";
 import type { StateTensor } from "./state.js";
 import { mulberry32 } from "./random.js";
@@ -85,7 +85,8 @@ export class Model {
         const bn = this.nodeWeights[f.bn.id];
         const scale = tf.div(bn.weight, tf.sqrt(tf.add(bn.running_var, f.bn.attrs.eps as number)));
         // the output channel is the filter's last axis, or its last two (groups, per group)
-        const lastDims = w.weight.shape.length === 5 || kernelIsDepthwise(f.conv) ? w.weight.shape.slice(-2) : w.weight.shape.slice(-1);
+        const plan = convPlan(f.conv).plan;
+        const lastDims = plan === "depthwise" || plan === "lowered" ? w.weight.shape.slice(-2) : w.weight.shape.slice(-1);
         const filter = tf.mul(w.weight, tf.reshape(scale, lastDims as number[]));
         const bias = tf.add(tf.mul(tf.sub(w.bias ?? tf.zerosLike(bn.running_mean), bn.running_mean), scale), bn.bias);
         return { filter, bias };
@@ -298,9 +299,4 @@ function initialValues(node: IRNode, name: string, shape: number[], random: () =
       return fill(node.attrs.init as number);
   }
   return fill(0);
-}
-
-/** A depthwise convolution's filter is [kh, kw, groups, multiplier]. */
-function kernelIsDepthwise(node: IRNode): boolean {
-  return (node.attrs.groups as number) > 1 && node.weights[0].shape[1] === 1;
 }
