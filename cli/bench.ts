@@ -1,21 +1,26 @@
 // netc bench NET: inference throughput on random input, random weights.
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
+import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
-export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend wasm|cpu|tensorflow] [--json]
+export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend B] [--adapter A]
+                  [--profile] [--json]
 
 Times NET's inference (batch norm folded, activations fused) on random input with
-random weights: the median time of a batch over N runs after two warm-up runs. A batch
-is split across T threads (default: every core; the wasm backend uses one per thread).
+random weights: the median time of a batch over N runs after two warm-up runs. On a
+CPU backend a batch is split across T threads (default: every core; the wasm backend
+uses one per thread); on webgpu it runs whole on the GPU.
 
 options:
   --network NAME     the network of the file (default: its last)
   --batch B          images per batch (default 1)
   --threads T        threads sharing a batch (default: the number of cores)
   --iterations N     timed runs (default 5)
-  --backend NAME     wasm (default), cpu, or tensorflow
-  --json             print { network, backend, batch, msPerBatch, imagesPerSecond, runs }
+${backendHelp}
+  --profile          webgpu: after warm-up, count one forward pass's GPU work: dispatches
+                     by kernel, bytes uploaded and read back, shaders compiled
+  --json             print { network, backend, device, batch, msPerBatch, imagesPerSecond, runs }
   -h, --help         show this help`;
 
 export async function bench(argv: string[], out: Out): Promise<number> {
@@ -23,8 +28,8 @@ export async function bench(argv: string[], out: Out): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      network: { type: "string" }, batch: { type: "string" }, iterations: { type: "string" }, backend: { type: "string" },
-      threads: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+      network: { type: "string" }, batch: { type: "string" }, iterations: { type: "string" }, ...backendFlags,
+      threads: { type: "string" }, profile: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) return out.stdout(benchHelp), EXIT.ok;
@@ -35,23 +40,27 @@ export async function bench(argv: string[], out: Out): Promise<number> {
   const iterations = Number(values.iterations ?? 5);
   if (!(Number.isInteger(batch) && batch > 0)) throw new UsageError("--batch takes a positive whole number");
   if (!(Number.isInteger(iterations) && iterations > 0)) throw new UsageError("--iterations takes a positive whole number");
+  const choice = backendChoice(values);
   const compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
   const rt = await import("../runtime/index.js");
   let tf;
   try {
-    tf = await rt.useBackend((values.backend ?? "wasm") as never);
+    tf = await rt.useBackend(...choice);
   } catch (e) {
     if (!(e instanceof rt.BackendError)) throw e;
     out.stderr(`netc bench: ${e.message}`);
     return EXIT.errors;
   }
+  const gpu = tf.getBackend() === "webgpu";
+  if (values.profile && !gpu) throw new UsageError("--profile counts GPU work: use it with --backend webgpu");
   const model = new rt.Model(graph);
-  const used = Math.min(threads, batch);
+  const used = gpu ? 1 : Math.min(threads, batch);
   const parallel = await rt.ParallelModel.start(model, tf.getBackend() as never, used);
   const inputs = graph.inputs.map((p) => tf.randomNormal([batch, ...(graph.nodes[p.node].shape as number[])]));
   const times: number[] = [];
+  let profile: Awaited<ReturnType<typeof rt.profileForward>> | undefined;
   try {
     for (let i = 0; i < iterations + 2; i++) {
       const t = performance.now();
@@ -60,12 +69,17 @@ export async function bench(argv: string[], out: Out): Promise<number> {
       tf.dispose(ys);
       if (i >= 2) times.push(performance.now() - t);
     }
+    if (values.profile) profile = await rt.profileForward(model, inputs);
   } finally {
     await parallel.close(); // workers would keep the process alive
   }
   const ms = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
-  const result = { network: graph.network, backend: tf.getBackend(), batch, threads: used, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)) };
+  const device = rt.backendDescription();
+  const result = { network: graph.network, backend: tf.getBackend(), device, batch, threads: used, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)), ...(profile ? { profile } : {}) };
   if (values.json) out.stdout(JSON.stringify(result));
-  else out.stdout(`${result.network} on ${result.backend}, batch ${batch}, ${used} thread${used > 1 ? "s" : ""}: ${result.msPerBatch} ms per batch, ${result.imagesPerSecond} images/s (median of ${iterations})`);
+  else {
+    if (profile) out.stdout(rt.formatGpuCounts(profile));
+    out.stdout(`${result.network} on ${device}, batch ${batch}, ${used} thread${used > 1 ? "s" : ""}: ${result.msPerBatch} ms per batch, ${result.imagesPerSecond} images/s (median of ${iterations})`);
+  }
   return EXIT.ok;
 }

@@ -5,6 +5,7 @@ import { fmt, fmtHelp } from "./fmt.js";
 import { run, runHelp } from "./run.js";
 import { bench, benchHelp } from "./bench.js";
 import { train, trainHelp } from "./train.js";
+import { backends, backendsHelp } from "./backends.js";
 import { convolutionizeCommand, convolutionizeHelp } from "./convolutionize.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
@@ -18,6 +19,7 @@ const commands: Record<string, { run: (argv: string[], out: Out) => Promise<numb
   run: { run, help: runHelp },
   bench: { run: bench, help: benchHelp },
   train: { run: train, help: trainHelp },
+  backends: { run: backends, help: backendsHelp },
   convolutionize: { run: convolutionizeCommand, help: convolutionizeHelp },
 };
 
@@ -31,8 +33,9 @@ commands:
   list              the bundled networks
   fmt FILE...       format files canonically (--check, --write)
   run NET           run a network on an image or .npy array, with safetensors weights
-  bench NET         inference throughput (--batch, --json)
+  bench NET         inference throughput (--batch, --backend, --profile, --json)
   train NET         train on mnist or a folder of class folders, with checkpoints
+  backends          where networks can run here: GPU adapters, CPU backends
   convolutionize NET  rewrite linear layers as convolutions (dense prediction)
 
 Run \`netc <command> --help\` for a command's options.`;

@@ -4,10 +4,11 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatShape } from "../compiler/values.js";
 import type { Dim } from "../compiler/symbolic.js";
+import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
 import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
 
 export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
-                [--labels FILE|imagenet] [--backend wasm|cpu|tensorflow] [options]
+                [--labels FILE|imagenet] [--backend B] [--adapter A] [options]
 
 Runs NET (a .net file or a bundled network) in inference mode on X: a JPEG or PNG
 image, preprocessed like torchvision's ImageNet transform (resize the shorter side
@@ -23,7 +24,7 @@ options:
   --output FILE         write the first output as a float32 .npy array
   --top K               print the K most probable classes (default 5 for a class vector)
   --labels FILE|imagenet  class names: a text file with one name per line, or imagenet
-  --backend NAME        wasm (default), cpu, or tensorflow (needs @tensorflow/tfjs-node[-gpu])
+${backendHelp}
   --resize N            image: shorter side resized to N first (default 256 for 224x224
                         networks, else resized to the network's input size; 0 skips)
   --crop N              image: center crop to N x N (default 224 for 224x224 networks; 0 skips)
@@ -37,7 +38,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
     allowPositionals: true,
     options: {
       network: { type: "string" }, weights: { type: "string" }, strict: { type: "string" }, input: { type: "string" },
-      output: { type: "string" }, top: { type: "string" }, labels: { type: "string" }, backend: { type: "string" },
+      output: { type: "string" }, top: { type: "string" }, labels: { type: "string" }, ...backendFlags,
       resize: { type: "string" }, crop: { type: "string" }, mean: { type: "string" }, std: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -54,7 +55,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
 
   const rt = await import("../runtime/index.js");
   try {
-    const tf = await rt.useBackend((values.backend ?? "wasm") as never);
+    const tf = await rt.useBackend(...backendChoice(values));
     const declared = compiled.graph.nodes[compiled.graph.inputs[0].node].shape!;
     const symbolic = declared.some((d) => typeof d !== "number");
     const x = await readInput(rt, values, declared);

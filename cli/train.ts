@@ -3,12 +3,13 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
+import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
 export const trainHelp = `usage: netc train NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
                   [--lr X] [--momentum M] [--weight-decay W] [--freeze PREFIX]...
                   [--freeze-epochs K] [--weights INIT] [--checkpoint OUT] [--resume]
-                  [--augment crop,flip] [--backend B] [--json]
+                  [--augment crop,flip] [--backend B] [--adapter A] [--json]
 
 Trains NET with cross-entropy on its first output: dropout and batch-norm statistics
 in training mode, then evaluation on the held-out split after every epoch.
@@ -34,7 +35,7 @@ options:
   --resume             continue from --checkpoint: weights, optimizer state, epoch count
   --augment LIST       crop (random crop of the image padded by 4) and/or flip (horizontal)
   --seed S             shuffling and augmentation seed (default 0)
-  --backend NAME       wasm (default) or cpu
+${backendHelp}
   --json               end with one JSON object: testAccuracy, trainLoss, epochs, seconds
   -h, --help           show this help`;
 
@@ -47,7 +48,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
       optimizer: { type: "string" }, lr: { type: "string" }, momentum: { type: "string" }, "weight-decay": { type: "string" },
       freeze: { type: "string", multiple: true }, "freeze-epochs": { type: "string" }, weights: { type: "string" }, strict: { type: "string" },
       checkpoint: { type: "string" }, resume: { type: "boolean" }, augment: { type: "string" }, seed: { type: "string" },
-      backend: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+      ...backendFlags, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) return out.stdout(trainHelp), EXIT.ok;
@@ -76,7 +77,8 @@ export async function train(argv: string[], out: Out): Promise<number> {
   const { Trainer } = await import("../runtime/train.js");
   const { mnist, imageFolder, DataError } = await import("../runtime/data.js");
   try {
-    const tf = await rt.useBackend((values.backend ?? "wasm") as never);
+    const tf = await rt.useBackend(...backendChoice(values));
+    if (!values.json) out.stderr(`netc train: on ${rt.backendDescription()}`);
     const input = graph.nodes[graph.inputs[0].node].shape as number[];
     const data = values.data === "mnist" ? mnist() : imageFolder(values.data, input);
     if (input.join("x") !== data.shape.join("x"))
@@ -130,7 +132,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
     });
     async function save(epoch: number) {
       mkdirSync(dirname(values.checkpoint!), { recursive: true });
-      await rt.saveSafetensorsAtomically(values.checkpoint!, model.stateDict(), { network: graph.network, epoch: String(epoch) });
+      await rt.saveSafetensorsAtomically(values.checkpoint!, await model.readStateDict(), { network: graph.network, epoch: String(epoch) });
       const state = await trainer.optimizerState();
       state.set("netc.epoch", { shape: [], dtype: "I64", data: BigInt64Array.of(BigInt(epoch)) });
       await rt.saveSafetensorsAtomically(optimizerFile!, state);
@@ -143,7 +145,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
     }
     const last = result.epochs[result.epochs.length - 1];
     const summary = {
-      network: graph.network, data: values.data, backend: tf.getBackend(), epochs: done, stopped: result.stopped,
+      network: graph.network, data: values.data, backend: tf.getBackend(), device: rt.backendDescription(), epochs: done, stopped: result.stopped,
       testAccuracy: last?.testAccuracy ?? null, trainLoss: last?.trainLoss ?? null,
       seconds: +((performance.now() - started) / 1000).toFixed(2), history: result.epochs,
     };

@@ -187,9 +187,31 @@ export class Model {
     return out;
   }
 
-  /** Every parameter, buffer and counter, by name, in PyTorch's layout. */
+  /** Every parameter, buffer and counter, by name, in PyTorch's layout (CPU backends). */
   stateDict(): Map<string, StateTensor> {
+    if (tf.getBackend() === "webgpu") throw new RuntimeError("a GPU backend reads its weights asynchronously: use readStateDict()");
+    const state = this.stateTensors();
     const out = new Map<string, StateTensor>();
+    for (const [name, t] of state) out.set(name, t instanceof tf.Tensor ? { shape: t.shape, dtype: "F32", data: (t.dataSync() as Float32Array).slice() } : t);
+    tf.dispose([...state.values()].filter((t) => t instanceof tf.Tensor) as tf.Tensor[]);
+    return out;
+  }
+
+  /** The same as stateDict(), read asynchronously: on every backend, the GPU's included. */
+  async readStateDict(): Promise<Map<string, StateTensor>> {
+    const state = this.stateTensors();
+    const out = new Map<string, StateTensor>();
+    try {
+      for (const [name, t] of state) out.set(name, t instanceof tf.Tensor ? { shape: t.shape, dtype: "F32", data: Float32Array.from(await t.data()) } : t);
+    } finally {
+      tf.dispose([...state.values()].filter((t) => t instanceof tf.Tensor) as tf.Tensor[]);
+    }
+    return out;
+  }
+
+  /** Copies of the weights in PyTorch's layout (the caller disposes them), counters as they are. */
+  private stateTensors(): Map<string, tf.Tensor | StateTensor> {
+    const out = new Map<string, tf.Tensor | StateTensor>();
     for (const slot of this.slots) {
       if (slot.kind === "counter") {
         out.set(slot.name, { shape: [], dtype: "I64", data: BigInt64Array.of(BigInt(this.counters.get(slot.name) ?? 0)) });
@@ -197,8 +219,7 @@ export class Model {
       }
       const v = this.variables.get(slot.name)!;
       const t = tf.tidy(() => this.toTorchLayout(slot, v));
-      out.set(slot.name, { shape: slot.torchShape, dtype: "F32", data: (t.dataSync() as Float32Array).slice() });
-      if (t !== v) t.dispose(); // a weight kept in PyTorch's layout is the variable itself
+      out.set(slot.name, t === v ? tf.clone(v) : t); // a weight kept in PyTorch's layout is the variable itself
     }
     return out;
   }

@@ -23,7 +23,7 @@ export class ParallelModel {
   /** `threads` counts the calling thread: 2 means one worker beside it. */
   static async start(model: Model, backend: BackendName, threads = availableParallelism()): Promise<ParallelModel> {
     const p = new ParallelModel(model);
-    const state = model.stateDict();
+    const state = threads > 1 ? await model.readStateDict() : undefined;
     const graph: Graph = model.graph;
     const ready: Promise<void>[] = [];
     for (let i = 1; i < threads; i++) {

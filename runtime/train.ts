@@ -98,7 +98,7 @@ export class Trainer {
       const started = performance.now();
       const train = await this.epoch(e);
       if (train.stopped) return { epochs, stopped: true };
-      const test = this.evaluate(this.data.test);
+      const test = await this.evaluate(this.data.test);
       const stats = { epoch: e + 1, trainLoss: train.loss, trainAccuracy: train.accuracy, testLoss: test.loss, testAccuracy: test.accuracy, seconds: (performance.now() - started) / 1000 };
       epochs.push(stats);
       await this.opts.onEpoch?.(stats);
@@ -123,7 +123,7 @@ export class Trainer {
       let xs = gather(train.x, idx, size);
       if (this.opts.augment) xs = augment(xs, idx.length, shape, this.opts.augment, random);
       const ys = Int32Array.from(idx, (i) => train.y[i]);
-      const { loss, hits } = this.step(xs, ys, idx.length, vars, this.opts.seed * 1_000_003 + e * 100_003 + b);
+      const { loss, hits } = await this.step(xs, ys, idx.length, vars, this.opts.seed * 1_000_003 + e * 100_003 + b);
       lossSum += loss * idx.length;
       correct += hits;
       seen += idx.length;
@@ -137,9 +137,9 @@ export class Trainer {
     return { loss: lossSum / seen, accuracy: correct / seen, stopped: false };
   }
 
-  private step(xs: Float32Array, ys: Int32Array, n: number, vars: tf.Variable[], seed: number): { loss: number; hits: number } {
+  private async step(xs: Float32Array, ys: Int32Array, n: number, vars: tf.Variable[], seed: number): Promise<{ loss: number; hits: number }> {
     const classes = this.data.classes.length;
-    return tf.tidy(() => {
+    const [loss, hits] = tf.tidy(() => {
       const x = tf.tensor(xs, [n, ...this.data.shape]);
       const labels = tf.oneHot(tf.tensor1d(ys, "int32"), classes);
       let logits: tf.Tensor | undefined;
@@ -154,15 +154,18 @@ export class Trainer {
       // them every parameter, always in the same order (frozen ones with a zero gradient).
       const all = [...this.model.parameters().values()];
       this.optimizer.applyGradients(all.map((v) => ({ name: v.name, tensor: grads[v.name] ?? tf.zerosLike(v) })));
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits!, 1), tf.tensor1d(ys, "int32")), "int32")).dataSync()[0];
-      const loss = value.dataSync()[0];
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits!, 1), tf.tensor1d(ys, "int32")), "int32"));
       tf.dispose(logits!);
-      return { loss, hits };
+      return [value, hits];
     });
+    // read asynchronously: a GPU backend cannot read synchronously
+    const [l, h] = await Promise.all([loss.data(), hits.data()]);
+    tf.dispose([loss, hits]);
+    return { loss: l[0], hits: h[0] };
   }
 
   /** Loss and accuracy in evaluation mode (dropout off, batch norm on running statistics). */
-  evaluate(split: Split): { loss: number; accuracy: number } {
+  async evaluate(split: Split): Promise<{ loss: number; accuracy: number }> {
     const size = this.data.shape.reduce((a, b) => a * b, 1);
     let [lossSum, correct] = [0, 0];
     for (let start = 0; start < split.n; start += 256) {
@@ -171,12 +174,14 @@ export class Trainer {
         const x = tf.tensor(split.x.subarray(start * size, (start + n) * size), [n, ...this.data.shape]);
         const y = tf.tensor1d(split.y.subarray(start, start + n), "int32");
         const [logits] = this.model.forward([x]);
-        const l = tf.losses.softmaxCrossEntropy(tf.oneHot(y, this.data.classes.length), logits).dataSync()[0];
-        const h = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "int32")).dataSync()[0];
+        const l = tf.losses.softmaxCrossEntropy(tf.oneHot(y, this.data.classes.length), logits);
+        const h = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "int32"));
         return [l, h];
       });
-      lossSum += loss * n;
-      correct += hits;
+      const [l, h] = await Promise.all([loss.data(), hits.data()]);
+      tf.dispose([loss, hits]);
+      lossSum += l[0] * n;
+      correct += h[0];
     }
     return { loss: lossSum / split.n, accuracy: correct / split.n };
   }

@@ -2,16 +2,19 @@
 // and by PyTorch on the same random weights (batch-norm statistics random too) and the
 // same input; prints the largest difference relative to the output's scale.
 // Needs /usr/bin/python3 with torch and torchvision; builds nothing (run npm run build first).
+// usage: npm run parity -- [--backend wasm|cpu|webgpu] [--adapter hardware|software] [NAME...]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileFile } from "../dist/compiler/compile.js";
 import { findLibraryNetwork } from "../dist/compiler/modules.js";
-import { useBackend, Model, readNpy, loadSafetensors } from "../dist/runtime/index.js";
+import { useBackend, backendDescription, Model, readNpy, loadSafetensors } from "../dist/runtime/index.js";
 
-const names = process.argv.slice(2).length
-  ? process.argv.slice(2)
+import { parseArgs } from "node:util";
+const { values: flags, positionals } = parseArgs({ allowPositionals: true, options: { backend: { type: "string" }, adapter: { type: "string" } } });
+const names = positionals.length
+  ? positionals
   : ["alexnet", "vgg11_bn", "resnet50", "resnext50_32x4d", "wide_resnet50_2", "densenet121", "googlenet", "inception_v3",
      "squeezenet1_0", "squeezenet1_1", "mobilenet_v2", "efficientnet_b0"];
 const dir = mkdtempSync(join(tmpdir(), "netc-parity-"));
@@ -20,9 +23,9 @@ if (py.status !== 0) {
   console.log("parity: /usr/bin/python3 with torch and torchvision is needed (Debian: python3-torch python3-torchvision)");
   process.exit(py.status ?? 1);
 }
-const tf = await useBackend(process.env.NETC_BACKEND ?? "wasm");
+const tf = await useBackend(flags.backend ?? process.env.NETC_BACKEND ?? "wasm", { adapter: flags.adapter });
 let worst = 0;
-console.log(`network              max |netc - torch| / max |torch|   (${tf.getBackend()}, batch 2, random weights)`);
+console.log(`network              max |netc - torch| / max |torch|   (${backendDescription()}, batch 2, random weights)`);
 for (const name of names) {
   const r = await compileFile(findLibraryNetwork(name), { network: name });
   const model = new Model(r.graph);

@@ -54,7 +54,7 @@ describe("training", () => {
   it("lowers the loss and learns a tiny problem", async () => {
     const m = await model();
     const t = new Trainer(m, data, options({ epochs: 4 }));
-    const before = t.evaluate(data.test);
+    const before = await t.evaluate(data.test);
     const result = await t.run();
     const last = result.epochs[result.epochs.length - 1];
     expect(last.trainLoss).toBeLessThan(result.epochs[0].trainLoss);

@@ -1,0 +1,25 @@
+// The flags that choose where a network runs, shared by run, bench and train.
+import { UsageError } from "./io.js";
+import type { BackendName, BackendOptions } from "../runtime/backend.js";
+
+export const backendFlags = { backend: { type: "string" }, adapter: { type: "string" } } as const;
+
+export const backendHelp = `  --backend NAME        auto (default: webgpu on a hardware GPU when there is one, else
+                        wasm), webgpu, wasm, cpu, or tensorflow (needs @tensorflow/tfjs-node[-gpu]);
+                        \`netc backends\` lists what can start here
+  --adapter KIND        with webgpu: hardware (default) or software (Mesa's llvmpipe on
+                        the CPU: slow, for testing the GPU code path without a GPU)`;
+
+const NAMES = ["auto", "wasm", "cpu", "webgpu", "tensorflow"];
+
+/** The backend and adapter the flags ask for, checked. */
+export function backendChoice(values: { backend?: string; adapter?: string }): [BackendName, BackendOptions] {
+  const backend = values.backend ?? "auto";
+  if (!NAMES.includes(backend)) throw new UsageError(`--backend takes ${NAMES.join(", ")}; got ${backend}`);
+  const adapter = values.adapter;
+  if (adapter !== undefined) {
+    if (!["hardware", "software"].includes(adapter)) throw new UsageError(`--adapter takes hardware or software; got ${adapter}`);
+    if (backend !== "webgpu") throw new UsageError("--adapter chooses a WebGPU adapter: use it with --backend webgpu");
+  }
+  return [backend as BackendName, { adapter: adapter as BackendOptions["adapter"] }];
+}

@@ -1,0 +1,31 @@
+// netc backends: where networks can run on this machine, and why not elsewhere.
+import { parseArgs } from "node:util";
+import { EXIT, UsageError, type Out } from "./io.js";
+
+export const backendsHelp = `usage: netc backends [--json]
+
+Lists every runtime backend, whether it can start on this machine (and if not, why and
+what to install), and the WebGPU adapters Dawn finds, with their limits and features.
+
+options:
+  --json        print the list as JSON
+  -h, --help    show this help`;
+
+export async function backends(argv: string[], out: Out): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+  if (values.help) return out.stdout(backendsHelp), EXIT.ok;
+  if (positionals.length) throw new UsageError("netc backends takes no arguments");
+  const { backendsReport } = await import("../runtime/backends-report.js");
+  const list = await backendsReport();
+  if (values.json) return out.stdout(JSON.stringify(list, null, 2)), EXIT.ok;
+  const width = Math.max(...list.map((b) => b.name.length));
+  for (const b of list) {
+    out.stdout(`${b.name.padEnd(width)}  ${b.ok ? "yes" : "no "}  ${b.detail}`);
+    if (b.adapter) {
+      const l = b.adapter.limits;
+      out.stdout(`${"".padEnd(width)}       limits: ${l.maxStorageBuffersPerShaderStage} storage buffers per stage, ${l.maxComputeWorkgroupStorageSize} B workgroup memory, ${(l.maxBufferSize / 2 ** 20).toFixed(0)} MiB largest buffer`);
+      out.stdout(`${"".padEnd(width)}       features: ${b.adapter.features.join(" ") || "none"}`);
+    }
+  }
+  return EXIT.ok;
+}
