@@ -2,6 +2,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
+import type { Graph } from "../compiler/ir.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
 export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend B] [--adapter A]
@@ -45,18 +46,25 @@ export async function bench(argv: string[], out: Out): Promise<number> {
   if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
   const rt = await import("../runtime/index.js");
-  let tf;
   try {
-    tf = await rt.useBackend(...choice);
+    return await measure(rt, graph, { batch, iterations, threads, choice, profile: !!values.profile, json: !!values.json }, out);
   } catch (e) {
-    if (!(e instanceof rt.BackendError)) throw e;
+    if (!(e instanceof rt.BackendError || e instanceof rt.RuntimeError)) throw e;
     out.stderr(`netc bench: ${e.message}`);
     return EXIT.errors;
   }
+}
+
+type Runtime = typeof import("../runtime/index.js");
+interface Settings { batch: number; iterations: number; threads: number; choice: ReturnType<typeof backendChoice>; profile: boolean; json: boolean }
+
+async function measure(rt: Runtime, graph: Graph, o: Settings, out: Out): Promise<number> {
+  const { batch, iterations } = o;
+  const tf = await rt.useBackend(...o.choice);
   const gpu = tf.getBackend() === "webgpu";
-  if (values.profile && !gpu) throw new UsageError("--profile counts GPU work: use it with --backend webgpu");
+  if (o.profile && !gpu) throw new UsageError("--profile counts GPU work: use it with --backend webgpu");
   const model = new rt.Model(graph);
-  const used = gpu ? 1 : Math.min(threads, batch);
+  const used = gpu ? 1 : Math.min(o.threads, batch);
   const parallel = await rt.ParallelModel.start(model, tf.getBackend() as never, used);
   const inputs = graph.inputs.map((p) => tf.randomNormal([batch, ...(graph.nodes[p.node].shape as number[])]));
   const times: number[] = [];
@@ -69,14 +77,14 @@ export async function bench(argv: string[], out: Out): Promise<number> {
       tf.dispose(ys);
       if (i >= 2) times.push(performance.now() - t);
     }
-    if (values.profile) profile = await rt.profileForward(model, inputs);
+    if (o.profile) profile = await rt.profileForward(model, inputs);
   } finally {
     await parallel.close(); // workers would keep the process alive
   }
   const ms = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
   const device = rt.backendDescription();
   const result = { network: graph.network, backend: tf.getBackend(), device, batch, threads: used, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)), ...(profile ? { profile } : {}) };
-  if (values.json) out.stdout(JSON.stringify(result));
+  if (o.json) out.stdout(JSON.stringify(result));
   else {
     if (profile) out.stdout(rt.formatGpuCounts(profile));
     out.stdout(`${result.network} on ${device}, batch ${batch}, ${used} thread${used > 1 ? "s" : ""}: ${result.msPerBatch} ms per batch, ${result.imagesPerSecond} images/s (median of ${iterations})`);

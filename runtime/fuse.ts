@@ -3,6 +3,9 @@
 // fused convolution: the batch norm folded into the filter and bias,
 //   w' = w * g / sqrt(v + eps),   b' = (b - m) * g / sqrt(v + eps) + beta,
 // and the activation applied by the convolution kernel itself (tfjs fused.conv2d).
+// A residual connection, conv [→ batch norm] → add(shortcut) [→ ReLU], fuses too when
+// the shortcut is computed before the convolution: the GPU adds it in the convolution's
+// epilogue, as a bias of the output's full shape.
 // Exact up to float rounding; test/runtime/fuse.test.ts checks it against the unfused run.
 import type { Graph, IRNode } from "../compiler/ir.js";
 
@@ -10,6 +13,8 @@ export interface Fusion {
   conv: IRNode;
   bn?: IRNode;
   activation?: "relu" | "relu6";
+  /** The node whose value is added to the convolution's (a residual shortcut). */
+  residual?: number;
   last: number; // the node whose value the fused step produces
   skipped: number[]; // nodes it replaces after the convolution
 }
@@ -31,6 +36,16 @@ export function planFusions(g: Graph): Map<number, Fusion> {
       f.bn = bn;
       f.last = bn.id;
       f.skipped.push(bn.id);
+    }
+    const add = only(f.last);
+    if (add?.op === "add" && add.inputs.length === 2) {
+      const other = add.inputs[0] === f.last ? add.inputs[1] : add.inputs[0];
+      const same = (a: IRNode, b: IRNode) => a.shape!.length === 3 && a.shape!.every((d, i) => d === b.shape![i]);
+      if (other < conv.id && other !== f.last && same(g.nodes[other], add) && same(g.nodes[f.last], add)) {
+        f.residual = other;
+        f.last = add.id;
+        f.skipped.push(add.id);
+      }
     }
     const act = only(f.last);
     if (act && (act.op === "relu" || act.op === "relu6")) {

@@ -31,8 +31,12 @@ export interface WeightLayout {
 export class RuntimeError extends Error {}
 
 /** PyTorch layout (N, C, H, W) to the runtime's, and back, by rank without the batch. */
-export const fromTorch = (t: tf.Tensor, rank: number) => (rank === 3 ? tf.transpose(t, [0, 2, 3, 1]) : t);
-export const toTorch = (t: tf.Tensor, rank: number) => (rank === 3 ? tf.transpose(t, [0, 3, 1, 2]) : t);
+// Where the image is 1x1 or has one channel, both layouts hold the same numbers in the
+// same order: a reshape (free) instead of a transpose (a pass over memory, a GPU dispatch).
+export const fromTorch = (t: tf.Tensor, rank: number) =>
+  rank !== 3 ? t : t.shape[1] === 1 || t.shape[2]! * t.shape[3]! === 1 ? tf.reshape(t, [t.shape[0], t.shape[2]!, t.shape[3]!, t.shape[1]!]) : tf.transpose(t, [0, 2, 3, 1]);
+export const toTorch = (t: tf.Tensor, rank: number) =>
+  rank !== 3 ? t : t.shape[3] === 1 || t.shape[1]! * t.shape[2]! === 1 ? tf.reshape(t, [t.shape[0], t.shape[3]!, t.shape[1]!, t.shape[2]!]) : tf.transpose(t, [0, 3, 1, 2]);
 
 const pair = (a: unknown) => a as Pair;
 
@@ -105,8 +109,21 @@ export function convolve(
   bias?: tf.Tensor,
   activation: "linear" | "relu" | "relu6" = "linear",
   training = false, // plain ops, whose gradients are registered (fused ops carry their own)
+  residual?: tf.Tensor, // added before the activation (a fused shortcut)
 ): tf.Tensor {
   const { plan, g, k } = convPlan(node);
+  if (residual) {
+    // On the GPU a dense convolution adds it in its epilogue, read as a bias of the
+    // output's shape (tfjs broadcasts a bias by output coordinates); a 1x1 output is
+    // excluded, where tfjs's matrix-product path lays the batch out differently.
+    const [n, h, wd] = residual.shape;
+    if (plan === "dense" && tf.getBackend() === "webgpu" && h! * wd! > 1 && n! >= 1) {
+      const b = bias ? tf.add(residual, bias) : residual;
+      return convolve(x, node, filter, b, activation);
+    }
+    const y = tf.add(convolve(x, node, filter, bias, "linear"), residual);
+    return activation === "relu" ? tf.relu(y) : activation === "relu6" ? tf.clipByValue(y, 0, 6) : y;
+  }
   const strides = pair(node.attrs.stride);
   const dilations = pair(node.attrs.dilation);
   const pad = convPadding(node);
@@ -181,8 +198,11 @@ const linear: Kernel = {
     const rank = ctx.inputRanks[0];
     const t = toTorch(x, rank);
     const rows = tf.reshape(t, [-1, t.shape[t.shape.length - 1]]);
-    let y: tf.Tensor = tf.matMul(rows as tf.Tensor2D, w.weight as tf.Tensor2D, false, true);
-    if (w.bias) y = tf.add(y, w.bias);
+    // inference on the GPU: the bias added by the matrix product's own kernel (one
+    // dispatch, not two); tfjs-wasm's fused product gives wrong numbers with transposeB
+    const y = ctx.training || tf.getBackend() !== "webgpu"
+      ? w.bias ? tf.add(tf.matMul(rows as tf.Tensor2D, w.weight as tf.Tensor2D, false, true), w.bias) : tf.matMul(rows as tf.Tensor2D, w.weight as tf.Tensor2D, false, true)
+      : tf.fused.matMul({ a: rows as tf.Tensor2D, b: w.weight as tf.Tensor2D, transposeB: true, bias: w.bias });
     const out = tf.reshape(y, [...t.shape.slice(0, -1), node.attrs.out as number]);
     return fromTorch(out, rank);
   },
@@ -274,8 +294,9 @@ const maxpool: Kernel = {
   run([x], node) {
     const [, h, w] = x.shape as number[];
     const g = poolGeometry(node, h, w);
-    const padded = g.padding.some(([a, b]) => a || b) ? tf.pad(x, g.padding, -Infinity) : x;
-    return tf.maxPool(padded as tf.Tensor4D, g.k, g.s, "valid", undefined);
+    // padding as the pooling's own (windows skip it: PyTorch's -inf), not a padded copy
+    const padded = g.padding.some(([a, b]) => a || b);
+    return tf.maxPool(x as tf.Tensor4D, g.k, g.s, padded ? (g.padding as tf.backend_util.ExplicitPadding) : "valid", undefined);
   },
 };
 
@@ -463,7 +484,9 @@ export const kernels: Record<string, Kernel> = {
   avgpool,
   adaptiveavgpool,
   adaptivemaxpool,
-  globalavgpool: pointwise((x) => tf.mean(x, [1, 2], true)),
+  // one pooling window over the whole image: a single pass (a mean over axes 1 and 2
+  // makes tfjs transpose the channels inward first)
+  globalavgpool: pointwise((x) => tf.avgPool(x as tf.Tensor4D, [x.shape[1]!, x.shape[2]!], [x.shape[1]!, x.shape[2]!], "valid")),
   flatten,
   reshape,
   pad,

@@ -9,6 +9,7 @@ import { convolve, convPlan, kernels, fromTorch, toTorch, RuntimeError, type Run
 import { planFusions, type Fusion } from "./fuse.js";
 import type { StateTensor } from "./state.js";
 import { mulberry32 } from "./random.js";
+import { assertFitsDevice } from "./webgpu.js";
 
 let nextVariable = 0;
 
@@ -67,6 +68,7 @@ export class Model {
       }
       this.nodeWeights[node.id] = weights;
     }
+    assertFitsDevice(this.slots.filter((s) => s.kind !== "counter").map((s) => ({ name: s.name, shape: s.torchShape })));
     this.lastUse = new Int32Array(graph.nodes.length).fill(-1);
     for (const n of graph.nodes) for (const i of n.inputs) this.lastUse[i] = n.id;
     for (const o of graph.outputs) this.lastUse[o.node] = graph.nodes.length;
@@ -119,6 +121,7 @@ export class Model {
     if (inputs.length !== g.inputs.length) throw new RuntimeError(`${g.network} takes ${g.inputs.length} input(s), got ${inputs.length}`);
     const ctx: RunContext = { training: !!opts.training, inputRanks: [], statUpdates: opts.training ? [] : undefined, seed: opts.seed };
     const values: (tf.Tensor | undefined)[] = new Array(g.nodes.length);
+    assertFitsDevice(g.nodes.map((n) => ({ name: `${n.name || n.op}'s output`, shape: n.shape as number[] })), inputs[0]?.shape[0]);
     try {
       g.inputs.forEach((port, k) => {
         const shape = g.nodes[port.node].shape!;
@@ -135,15 +138,17 @@ export class Model {
         const fusion = fuse ? this.fusions.get(node.id) : undefined;
         if (fusion) {
           const { filter, bias } = folded!.get(node.id)!;
-          values[fusion.last] = tf.tidy(() => convolve(args[0], node, filter, bias, fusion.activation));
+          const residual = fusion.residual === undefined ? undefined : values[fusion.residual];
+          values[fusion.last] = tf.tidy(() => convolve(args[0], node, filter, bias, fusion.activation, false, residual));
         } else
           values[node.id] = tf.tidy(() => {
             const out = kernels[node.op].run(args, node, this.nodeWeights[node.id], ctx);
             return args.includes(out) ? tf.clone(out) : out; // each value owned once (identity, eval dropout)
           });
         const consumer = fusion ? fusion.last : node.id;
+        const read = fusion?.residual === undefined ? node.inputs : [...node.inputs, fusion.residual];
         if (!opts.keepIntermediates)
-          for (const i of node.inputs) if (this.lastUse[i] === consumer || this.lastUse[i] === node.id) this.free(values, i, inputs);
+          for (const i of read) if (this.lastUse[i] === consumer || this.lastUse[i] === node.id) this.free(values, i, inputs);
       }
       const outs = g.outputs.map((o) => {
         const v = values[o.node]!;

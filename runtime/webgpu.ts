@@ -189,3 +189,20 @@ export async function startWebGPU(choice: AdapterChoice = "hardware"): Promise<A
 export async function settleGpu(): Promise<void> {
   await active?.guard.settle();
 }
+
+/**
+ * Refuses, before anything runs, a tensor larger than one binding of the active GPU
+ * device allows (Mesa's software adapter binds 128 MiB; GPUs usually 2 GiB or more).
+ * `batch` is known at run time; for the weights alone it is omitted.
+ */
+export function assertFitsDevice(tensors: Iterable<{ name: string; shape: readonly number[] }>, batch?: number) {
+  if (!active || tf.getBackend() !== "webgpu") return;
+  const limit = active.report.limits.maxStorageBufferBindingSize;
+  for (const t of tensors) {
+    const bytes = 4 * (batch ?? 1) * t.shape.reduce((a, b) => a * b, 1);
+    if (bytes > limit)
+      throw new BackendError(
+        `${t.name} (${t.shape.join("x")}${batch ? `, batch ${batch}` : ""}) takes ${(bytes / 2 ** 20).toFixed(0)} MiB, more than the ${(limit / 2 ** 20).toFixed(0)} MiB this GPU adapter binds at once (${adapterLine(active.report)})${batch && batch > 1 ? "; try a smaller batch" : ""}`,
+      );
+  }
+}
