@@ -4,11 +4,14 @@ import type { BackendName, BackendOptions } from "../runtime/backend.js";
 
 export const backendFlags = { backend: { type: "string" }, adapter: { type: "string" } } as const;
 
-export const backendHelp = `  --backend NAME        auto (default: webgpu on a hardware GPU when there is one, else
-                        wasm), webgpu, wasm, cpu, or tensorflow (needs @tensorflow/tfjs-node[-gpu]);
-                        \`netc backends\` lists what can start here
-  --adapter KIND        with webgpu: hardware (default) or software (Mesa's llvmpipe on
-                        the CPU: slow, for testing the GPU code path without a GPU)`;
+/** The two flags' help, its descriptions starting at column `col` like the command's others. */
+export function backendHelp(col: number): string {
+  const rows: [string, string[]][] = [
+    ["--backend NAME", ["auto (default: webgpu on a hardware GPU when there is one, else", "wasm), webgpu, wasm, cpu, or tensorflow (needs @tensorflow/tfjs-node[-gpu]);", "`netc backends` lists what can start here"]],
+    ["--adapter KIND", ["with webgpu: hardware (default) or software (Mesa's llvmpipe on", "the CPU: slow, for testing the GPU code path without a GPU)"]],
+  ];
+  return rows.map(([flag, lines]) => lines.map((l, i) => (i ? "" : `  ${flag}`).padEnd(col) + l).join("\n")).join("\n");
+}
 
 const NAMES = ["auto", "wasm", "cpu", "webgpu", "tensorflow"];
 

@@ -18,7 +18,7 @@ options:
   --batch B          images per batch (default 1)
   --threads T        threads sharing a batch (default: the number of cores)
   --iterations N     timed runs (default 5)
-${backendHelp}
+${backendHelp(21)}
   --profile          webgpu: after warm-up, count one forward pass's GPU work: dispatches
                      by kernel, bytes uploaded and read back, shaders compiled
   --json             print { network, backend, device, batch, msPerBatch, imagesPerSecond, runs }

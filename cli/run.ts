@@ -24,7 +24,7 @@ options:
   --output FILE         write the first output as a float32 .npy array
   --top K               print the K most probable classes (default 5 for a class vector)
   --labels FILE|imagenet  class names: a text file with one name per line, or imagenet
-${backendHelp}
+${backendHelp(24)}
   --resize N            image: shorter side resized to N first (default 256 for 224x224
                         networks, else resized to the network's input size; 0 skips)
   --crop N              image: center crop to N x N (default 224 for 224x224 networks; 0 skips)

@@ -35,7 +35,7 @@ options:
   --resume             continue from --checkpoint: weights, optimizer state, epoch count
   --augment LIST       crop (random crop of the image padded by 4) and/or flip (horizontal)
   --seed S             shuffling and augmentation seed (default 0)
-${backendHelp}
+${backendHelp(23)}
   --json               end with one JSON object: testAccuracy, trainLoss, epochs, seconds
   -h, --help           show this help`;
 
