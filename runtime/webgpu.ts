@@ -116,15 +116,32 @@ export function adapterLine(a: AdapterReport): string {
 
 type Found = { adapter: GPUAdapterLike; report: AdapterReport } | { why: string };
 
+/** A GPU's device files: NVIDIA's driver, or a DRM render node (AMD, Intel). */
+function gpuDevices(): string[] {
+  if (process.platform !== "linux") return ["(not Linux: not checked)"];
+  const found: string[] = [];
+  if (existsSync("/dev/nvidia0")) found.push("/dev/nvidia0");
+  if (existsSync("/dev/dri")) for (const f of readdirSync("/dev/dri")) if (f.startsWith("renderD")) found.push(`/dev/dri/${f}`);
+  return found;
+}
+
 async function hardwareAdapter(dawn: WebGPUModule): Promise<Found> {
+  // Asked of Dawn only where a GPU can be: on a machine without one, Dawn would print
+  // its drivers' warnings for nothing.
+  if (!gpuDevices().length) return { why: "no hardware adapter: this machine shows no GPU (no /dev/nvidia0, no /dev/dri/renderD*: there is none, or its driver is not loaded)" };
   const loader = findLibrary("libvulkan.so.1");
   if (!loader) return { why: "no hardware adapter: Dawn's Vulkan backend needs the Vulkan loader libvulkan.so.1, which is not installed (Debian/Ubuntu: apt-get install libvulkan1), and a GPU driver with a Vulkan ICD" };
   const drivers = vulkanDrivers();
   if (!drivers.length) return { why: `no hardware adapter: the Vulkan loader is there (${loader}) but no Vulkan driver (ICD) is: none in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d (NVIDIA: the driver's nvidia_icd.json; AMD/Intel: apt-get install mesa-vulkan-drivers)` };
+  // Mesa's software Vulkan (lavapipe) is refused by Dawn, noisily: leave it out unless
+  // the user chose the drivers.
+  const hardware = drivers.filter((d) => !/lvp_icd|swiftshader/i.test(d));
+  if (!hardware.length) return { why: `no hardware adapter: the only Vulkan driver here is a software one (${drivers.join(", ")})` };
+  if (!process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES) process.env.VK_DRIVER_FILES = hardware.join(":");
   const gpu = dawn.create(["backend=vulkan"]);
   instances.push(gpu);
   const adapter = await withTimeout(gpu.requestAdapter({ powerPreference: "high-performance" }), "Dawn's Vulkan adapter request");
-  if (!adapter) return { why: `no hardware adapter: Dawn's Vulkan backend found no GPU through ${drivers.join(", ")} (is the GPU driver loaded? nvidia-smi / vulkaninfo tell)` };
+  if (!adapter) return { why: `no hardware adapter: Dawn's Vulkan backend found no GPU through ${hardware.join(", ")} (is the GPU driver loaded? nvidia-smi / vulkaninfo tell)` };
   const report = describe(adapter, "vulkan");
   if (report.software) return { why: `no hardware adapter: the only Vulkan device is a software one (${adapterLine(report)})` };
   return { adapter, report };
