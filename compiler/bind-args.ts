@@ -1,7 +1,7 @@
 // Binding call arguments to parameters, for layers and blocks alike: positional first,
 // then by name; every problem located at the argument that caused it.
-import type { Arg } from "./ast.js";
-import type { Span } from "./diagnostics.js";
+import type { Arg } from "../syntax/ast.js";
+import type { Span } from "../syntax/diagnostics.js";
 import { EvalError, suggest } from "./evaluate.js";
 
 export interface ParamInfo {

@@ -1,7 +1,7 @@
 // The pipeline, in order: load and parse (with imports), pick the network, elaborate it
 // into the graph IR with shapes, count. Each stage adds diagnostics; none throws.
-import type { Expr, NetworkDecl, VariantDecl } from "./ast.js";
-import { Codes, error, hasErrors, type Diagnostic } from "./diagnostics.js";
+import type { Expr, NetworkDecl, VariantDecl } from "../syntax/ast.js";
+import { Codes, error, hasErrors, type Diagnostic } from "../syntax/diagnostics.js";
 import { Elaborator } from "./elaborate.js";
 import { Env, EvalError, evaluate } from "./evaluate.js";
 import type { Graph } from "./ir.js";
@@ -9,7 +9,7 @@ import { Loader, type ModuleScope } from "./modules.js";
 import { count, type Counts } from "./count.js";
 import { parseExpression } from "./parse-expression.js";
 import { UNKNOWN, type Value } from "./values.js";
-import type { SourceFile } from "./source.js";
+import type { SourceFile } from "../syntax/source.js";
 
 export interface CompileOptions {
   network?: string; // which network of the file (default: the only one, or the last)

@@ -6,7 +6,7 @@
 // Parameter names are kept, so a checkpoint converts by reshaping (`convertWeights`).
 // What cannot become convolutional is handled deliberately: an adaptive pool that is the
 // identity at the given size is removed and reported; anything else is an error.
-import { Codes, error, type Diagnostic } from "./diagnostics.js";
+import { Codes, error, type Diagnostic } from "../syntax/diagnostics.js";
 import type { Graph, IRNode } from "./ir.js";
 import { ops } from "./ops.js";
 import type { Pair } from "./op-args.js";

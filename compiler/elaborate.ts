@@ -4,8 +4,8 @@
 // PyTorch: a label names a module; an unlabelled layer or block call takes its position
 // in the enclosing module (from 0); unlabelled braces, combinators, repeats and
 // conditions are transparent.
-import type * as A from "./ast.js";
-import { Abort, Codes, error, withLabel, withNote, type Diagnostic, type Span } from "./diagnostics.js";
+import type * as A from "../syntax/ast.js";
+import { Abort, Codes, error, withLabel, withNote, type Diagnostic, type Span } from "../syntax/diagnostics.js";
 import { bindArgs } from "./bind-args.js";
 import { Env, EvalError, evaluate, suggest, truth, type EvalContext } from "./evaluate.js";
 import type { Graph, IRNode, ModuleNode, Port } from "./ir.js";

@@ -1,8 +1,8 @@
 // Evaluation of expressions: arithmetic (exact integer division with //), comparisons,
 // logic, lists, `in.channels` of the incoming tensor, built-in functions, and symbolic
 // sizes where a computation allows them.
-import type { Arg, Expr } from "./ast.js";
-import type { Span } from "./diagnostics.js";
+import type { Arg, Expr } from "../syntax/ast.js";
+import type { Span } from "../syntax/diagnostics.js";
 import type { ModuleScope } from "./modules.js";
 import { add, dimEquals, floorDiv, isSym, mul, sub, Sym, type Dim } from "./symbolic.js";
 import { isOp, isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "./values.js";

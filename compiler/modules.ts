@@ -5,9 +5,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCached } from "./parse-cache.js";
-import type { BlockDecl, NetworkDecl, Program, VariantDecl } from "./ast.js";
-import { Codes, error, withLabel, type Diagnostic, type Span } from "./diagnostics.js";
-import { SourceFile } from "./source.js";
+import type { BlockDecl, NetworkDecl, Program, VariantDecl } from "../syntax/ast.js";
+import { Codes, error, withLabel, type Diagnostic, type Span } from "../syntax/diagnostics.js";
+import { SourceFile } from "../syntax/source.js";
 
 export type Decl = BlockDecl | NetworkDecl | VariantDecl;
 

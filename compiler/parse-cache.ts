@@ -6,8 +6,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Program } from "./ast.js";
-import type { Diagnostic } from "./diagnostics.js";
+import type { Program } from "../syntax/ast.js";
+import type { Diagnostic } from "../syntax/diagnostics.js";
 
 export interface ParseResult {
   program?: Program;
@@ -45,7 +45,7 @@ export function hashSources(root: string): string {
   const h = createHash("sha1");
   const grammar = join(root, "grammar");
   for (const f of readdirSync(grammar).filter((f) => f.endsWith(".ts")).sort()) h.update(readFileSync(join(grammar, f)));
-  h.update(readFileSync(join(root, "compiler", "ast.ts")));
+  h.update(readFileSync(join(root, "syntax", "ast.ts")));
   return h.digest("hex");
 }
 

@@ -1,7 +1,7 @@
 // Text to AST: lex, drop insignificant line breaks, parse, build the AST. Every lexing
 // and syntax error is reported, each located; the AST is built only when there are none.
-import type { Expr, Program } from "../compiler/ast.js";
-import { Codes, error, type Diagnostic, type Span } from "../compiler/diagnostics.js";
+import type { Expr, Program } from "../syntax/ast.js";
+import { Codes, error, type Diagnostic, type Span } from "../syntax/diagnostics.js";
 import { AstBuilder, LabelError } from "./cst-to-ast.js";
 import { parser, parseTokens } from "./parser.js";
 import { lexer, significantNewlines } from "./tokens.js";
