@@ -1,6 +1,6 @@
 // netc check FILE...: parse, resolve, elaborate and shape-check every network of each file.
 import { parseArgs } from "node:util";
-import { compileFile } from "../compiler/compile.js";
+import { compileFile, loadGrammar } from "../compiler/compile.js";
 import { EXIT, report, UsageError, type Out } from "./io.js";
 import { Loader } from "../compiler/modules.js";
 
@@ -19,7 +19,7 @@ export async function check(argv: string[], out: Out): Promise<number> {
   if (positionals.length === 0) throw new UsageError("netc check needs at least one file");
   let code: number = EXIT.ok;
   for (const file of positionals) {
-    const loader = new Loader();
+    const loader = new Loader(loadGrammar);
     const scope = await loader.load(file);
     const networks = scope?.program.items.filter((i) => i.kind === "network" || i.kind === "variant").map((i) => i.name) ?? [];
     let fileCode = report(loader.diagnostics, loader.sources, out);

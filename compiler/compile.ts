@@ -10,12 +10,17 @@ import { count, type Counts } from "./count.js";
 import { parseExpression } from "./parse-expression.js";
 import { UNKNOWN, type Value } from "./values.js";
 import type { SourceFile } from "../syntax/source.js";
+import type { ParserLoader } from "../syntax/parser-api.js";
+
+/** The grammar, loaded on first use: the one place the compiler names it. */
+export const loadGrammar: ParserLoader = () => import("../grammar/index.js");
 
 export interface CompileOptions {
   network?: string; // which network of the file (default: the only one, or the last)
   set?: Record<string, string>; // network arguments, as expression text
   input?: string; // the first input's shape, e.g. "3x512x512" or "3xHxW"
   text?: string; // the file's text, instead of reading it
+  parser?: ParserLoader; // the parser (default: netc's grammar)
 }
 
 export interface Compiled {
@@ -26,7 +31,7 @@ export interface Compiled {
 }
 
 export async function compileFile(path: string, opts: CompileOptions = {}): Promise<Compiled> {
-  const loader = new Loader();
+  const loader = new Loader(opts.parser ?? loadGrammar);
   try {
     return await compilePipeline(loader, path, opts);
   } catch (e) {
@@ -116,7 +121,7 @@ async function networkArgs(t: Target, scope: ModuleScope, opts: CompileOptions, 
 
 /** Parses and evaluates a value given on the command line, as a .net expression. */
 async function cliValue(what: string, text: string, scope: ModuleScope, loader: Loader) {
-  const parsed = await parseExpression(text, what);
+  const parsed = await parseExpression(text, what, loader.parser);
   loader.sources.set(what, parsed.source);
   loader.diagnostics.push(...parsed.diagnostics);
   if (!parsed.expr) return undefined;

@@ -1,16 +1,13 @@
 // Text to AST: lex, drop insignificant line breaks, parse, build the AST. Every lexing
 // and syntax error is reported, each located; the AST is built only when there are none.
-import type { Expr, Program } from "../syntax/ast.js";
+import type { ParseResult, ExpressionResult } from "../syntax/parser-api.js";
 import { Codes, error, type Diagnostic, type Span } from "../syntax/diagnostics.js";
 import { AstBuilder, LabelError } from "./cst-to-ast.js";
 import { parser, parseTokens } from "./parser.js";
 import { lexer, significantNewlines } from "./tokens.js";
 import type { IRecognitionException, IToken } from "./chevrotain.js";
 
-export interface ParseResult {
-  program?: Program;
-  diagnostics: Diagnostic[];
-}
+export type { ParseResult } from "../syntax/parser-api.js";
 
 export function parse(text: string, file: string): ParseResult {
   const lexed = lexer.tokenize(text);
@@ -65,7 +62,7 @@ function build(text: string, file: string, tokens: IToken[], commentTokens: ITok
  * Parses `text` as one expression whose first character sits at `offset` of `file`
  * (an expression inside a label template, or a value given on the command line).
  */
-export function parseExpressionAt(text: string, file: string, offset: number): { expr?: Expr; diagnostics: Diagnostic[] } {
+export function parseExpressionAt(text: string, file: string, offset: number): ExpressionResult {
   const prefix = "network _ = _(x = ";
   const r = parse(`${prefix}${text.replace(/\n/g, " ")})`, file);
   const shift = offset - prefix.length;
@@ -77,7 +74,7 @@ export function parseExpressionAt(text: string, file: string, offset: number): {
     if (!diagnostics.length) diagnostics.push(error(Codes.syntax, `not a single value: ${text}`, { file, start: offset, end: limit }));
     return { diagnostics };
   }
-  const expr = JSON.parse(JSON.stringify(item.args[0].value), (k, v) => (k === "span" ? move(v) : v)) as Expr;
+  const expr = JSON.parse(JSON.stringify(item.args[0].value), (k, v) => (k === "span" ? move(v) : v)) as ExpressionResult["expr"];
   return { expr, diagnostics: [] };
 }
 
