@@ -200,6 +200,16 @@ describe("netc check", () => {
     noStackTrace(r.stderr);
   });
 
+  it("checks a block that no network uses (exit 1, located)", () => {
+    const p = write("unused-block.net", "block b(out) { convv out, 3x3 }\n");
+    const r = netc(["check", p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error[E0201]");
+    expect(r.stderr).toContain("unused-block.net:1:16");
+    expect(r.stdout).not.toContain("ok");
+    noStackTrace(r.stderr);
+  });
+
   it("checks every library file", () => {
     const r = netc(["check", ...["lenet5", "resnet", "vgg", "alexnet"].map((n) => join(ROOT, "networks", `${n}.net`))]);
     expect(r.code, r.stderr).toBe(0);
