@@ -48,7 +48,7 @@ function peak(g: Graph): number | null {
     if (typeof e !== "number") return null;
     live += e;
     best = Math.max(best, live);
-    for (const i of n.inputs) if (lastUse[i] === n.id) dying[n.id].push(i);
+    for (const i of new Set(n.inputs)) if (lastUse[i] === n.id) dying[n.id].push(i); // once, however often it is read
     for (const i of dying[n.id]) live -= elements(g.nodes[i]) as number;
     if (lastUse[n.id] === -1) live -= e;
   }
