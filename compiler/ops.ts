@@ -69,10 +69,15 @@ function concreteChannels(c: Dim, op: string): number {
 /** floor((n + pads - d*(k-1) - 1)/s) + 1, or its ceil-mode variant; PyTorch's formula. */
 function windowOut(n: Dim, k: number, s: number, padTotal: number, d: number, ceil: boolean, padLeft: number): Dim {
   const span = sub(add(n, padTotal), d * (k - 1) + 1);
-  let out = add(ceil ? ceilDiv(span, s) : floorDiv(span, s), 1);
-  // PyTorch: in ceil mode the last window must start inside the input or left padding.
-  if (ceil && typeof out === "number" && typeof n === "number" && (out - 1) * s >= n + padLeft) out -= 1;
-  return out;
+  if (!ceil) return add(floorDiv(span, s), 1);
+  // PyTorch drops a last ceil-mode window that would start in the right padding, when
+  // (out - 1)*s >= n + padLeft. With padding at most half the effective kernel
+  // e = d*(k-1) + 1 (pools check it first), out - 1 = ceil(span/s) <= ceil((n + padLeft)/s),
+  // and the drop happens exactly for the n where they are equal; so, for every n at once,
+  // out = ceil((n + padLeft)/s) when e - padLeft <= s, and ceil(span/s) + 1 (never
+  // dropped) otherwise. One formula for concrete and symbolic sizes alike.
+  if (d * (k - 1) + 1 - padLeft <= s) return ceilDiv(add(n, padLeft), s);
+  return add(ceilDiv(span, s), 1);
 }
 
 function checkPositive(d: Dim, what: string, x: Shape) {
@@ -89,9 +94,13 @@ function windowed(x: Shape, op: string, k: Pair, s: Pair, p: Pair, d: Pair, ceil
   return [c, oh, ow];
 }
 
-function checkPoolPadding(k: Pair, p: Pair, op: string) {
-  if (p[0] > k[0] / 2 || p[1] > k[1] / 2)
-    throw new OpError(`${op}'s padding ${p.join("x")} must be at most half the kernel ${k.join("x")}`, "pad");
+/** PyTorch's limit (aten/src/ATen/native/Pool.h): pad <= ((k - 1)*dilation + 1) / 2, the effective kernel's half. */
+function checkPoolPadding(k: Pair, p: Pair, op: string, d: Pair = [1, 1]) {
+  const half = [0, 1].map((i) => Math.floor(((k[i] - 1) * d[i] + 1) / 2));
+  if (p[0] <= half[0] && p[1] <= half[1]) return;
+  const dilated = d[0] !== 1 || d[1] !== 1;
+  const kernel = dilated ? `effective kernel ${[0, 1].map((i) => (k[i] - 1) * d[i] + 1).join("x")} (kernel ${k.join("x")}, dilation ${d.join("x")})` : `kernel ${k.join("x")}`;
+  throw new OpError(`${op}'s padding ${p.join("x")} must be at most half the ${kernel}`, "pad");
 }
 
 const mac = (...ds: Dim[]): Dim => ds.reduce((a, b) => mul(a, b), 1 as Dim);
@@ -236,7 +245,7 @@ function pool(name: "maxpool" | "avgpool", torch: string): OpSpec {
       ...extra,
     ],
     infer(a, x) {
-      checkPoolPadding(a.kernel, a.pad, name);
+      checkPoolPadding(a.kernel, a.pad, name, a.dilation);
       return { shape: windowed(x, name, a.kernel, a.stride, a.pad, a.dilation ?? [1, 1], a.ceil) };
     },
   };
