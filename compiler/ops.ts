@@ -168,6 +168,7 @@ const convtranspose: OpSpec = {
     const size = (n: Dim, i: number) => add(scale(sub(n, 1), s[i]), d[i] * (k[i] - 1) + op[i] + 1 - 2 * p[i]);
     const shape: Shape = [a.out, size(h, 0), size(w, 1)];
     checkPositive(shape[1], "convtranspose's output height", x);
+    checkPositive(shape[2], "convtranspose's output width", x);
     const weights: WeightSpec[] = [{ name: "weight", shape: [cin, a.out / g, k[0], k[1]], kind: "parameter" }];
     if (a.bias) weights.push({ name: "bias", shape: [a.out], kind: "parameter" });
     return { shape, weights, macs: mac(cin, h, w, a.out / g, k[0] * k[1]) };
