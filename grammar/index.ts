@@ -94,15 +94,16 @@ function syntaxError(e: IRecognitionException, file: string, text: string): Diag
 function summarizeExpected(msg: string): string {
   // Chevrotain lists alternatives as "one of these possible Token sequences: 1. [A] 2. [B]".
   const alts = [...msg.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1].split(",")[0].trim());
-  const names = [...new Set(alts.length ? alts : [msg.replace(/^token of type -->\s*/, "").replace(/\s*<--.*$/s, "")])];
-  return names.map(prettyToken).slice(0, 8).join(", ");
+  const names = alts.length ? alts : [msg.replace(/^token of type -->\s*/, "").replace(/\s*<--.*$/s, "")];
+  return [...new Set(names.map(prettyToken))].slice(0, 8).join(", "); // Integer and Float are both "a number"
 }
 
 const tokenWords: Record<string, string> = {
   Identifier: "a name", Integer: "a number", Float: "a number", Dims: "a size like 3x3",
   StringLiteral: "a string", LBrace: "'{'", RBrace: "'}'", LParen: "'('", RParen: "')'",
   LBracket: "'['", RBracket: "']'", Comma: "','", Colon: "':'", Equals: "'='", Newline: "a line break",
-  Semicolon: "';'", Dot: "'.'",
+  Semicolon: "';'", Dot: "'.'", EqEq: "'=='", NotEq: "'!='", LessEq: "'<='", GreaterEq: "'>='", Less: "'<'",
+  Greater: "'>'", Plus: "'+'", Minus: "'-'", Star: "'*'", SlashSlash: "'//'", Slash: "'/'", Percent: "'%'",
 };
 function prettyToken(name: string): string {
   const n = name.replace(/^-->\s*|\s*<--$/g, "");
