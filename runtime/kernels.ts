@@ -432,14 +432,23 @@ const prelu: Kernel = {
   },
 };
 
-/** Merges: add and mul broadcast like PyTorch; values of different ranks meet in PyTorch's layout. */
+/**
+ * Merges: add and mul broadcast like PyTorch, one sample at a time (shapes exclude the
+ * batch). Values of different ranks meet in PyTorch's layout, each lower-ranked one
+ * given unit axes after its batch axis, so that the batch never broadcasts against a
+ * data axis: [N, 6] meets [N, 4, 5, 6] as [N, 1, 1, 6].
+ */
 function merge(f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): Kernel {
   return {
     run(xs, node, _w, ctx) {
       const ranks = ctx.inputRanks;
       const outRank = node.shape!.length;
       if (ranks.every((r) => r === ranks[0])) return xs.reduce((a, b) => f(a, b));
-      const torch = xs.map((x, i) => toTorch(x, ranks[i]));
+      const torch = xs.map((x, i) => {
+        const t = toTorch(x, ranks[i]);
+        const [n, ...rest] = t.shape;
+        return ranks[i] < outRank ? tf.reshape(t, [n, ...new Array<number>(outRank - ranks[i]).fill(1), ...rest]) : t;
+      });
       return fromTorch(torch.reduce((a, b) => f(a, b)), outRank);
     },
   };
