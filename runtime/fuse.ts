@@ -5,6 +5,7 @@
 // and the activation applied by the convolution kernel itself (tfjs fused.conv2d).
 // Exact up to float rounding; test/runtime/fuse.test.ts checks it against the unfused run.
 import type { Graph, IRNode } from "../compiler/ir.js";
+import { liveness } from "../compiler/liveness.js";
 
 export interface Fusion {
   conv: IRNode;
@@ -15,12 +16,10 @@ export interface Fusion {
 }
 
 export function planFusions(g: Graph): Map<number, Fusion> {
-  const users = new Map<number, number[]>();
-  for (const n of g.nodes) for (const i of n.inputs) users.set(i, [...(users.get(i) ?? []), n.id]);
-  const outputs = new Set(g.outputs.map((o) => o.node));
+  const { users, outputs } = liveness(g);
   const only = (id: number): IRNode | undefined => {
-    const u = users.get(id);
-    return u && u.length === 1 && !outputs.has(id) ? g.nodes[u[0]] : undefined;
+    const u = users[id];
+    return u.length === 1 && !outputs.has(id) ? g.nodes[u[0]] : undefined;
   };
   const plan = new Map<number, Fusion>();
   for (const conv of g.nodes) {

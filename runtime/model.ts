@@ -7,6 +7,7 @@ import type { Graph, IRNode } from "../compiler/ir.js";
 import { weightName } from "../compiler/ir.js";
 import { convolve, convPlan, kernels, fromTorch, toTorch, RuntimeError, type RunContext, type Weights } from "./kernels.js";
 import { planFusions, type Fusion } from "./fuse.js";
+import { liveness } from "../compiler/liveness.js";
 import type { StateTensor } from "./state.js";
 import { mulberry32 } from "./random.js";
 
@@ -67,9 +68,7 @@ export class Model {
       }
       this.nodeWeights[node.id] = weights;
     }
-    this.lastUse = new Int32Array(graph.nodes.length).fill(-1);
-    for (const n of graph.nodes) for (const i of n.inputs) this.lastUse[i] = n.id;
-    for (const o of graph.outputs) this.lastUse[o.node] = graph.nodes.length;
+    this.lastUse = liveness(graph).lastUse;
     this.fusions = planFusions(graph);
     for (const f of this.fusions.values()) for (const id of f.skipped) this.skipped.add(id);
   }
