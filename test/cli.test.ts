@@ -17,7 +17,7 @@ beforeAll(() => {
   if (!existsSync(join(ROOT, "dist", "bundle", "netc.js"))) execSync("npm run build", { cwd: ROOT, stdio: "inherit" });
   dir = mkdtempSync(join(tmpdir(), "netc-cli-"));
   cacheDir = mkdtempSync(join(tmpdir(), "netc-cli-cache-"));
-}, 180_000);
+});
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -236,7 +236,7 @@ describe("netc check", () => {
       expect(r.code, r.stderr.slice(0, 500)).toBe(1);
       expect(r.stderr).toMatch(/error\[E\d{4}\]/);
       noStackTrace(r.stderr);
-    }, 30_000);
+    });
   }
 });
 
