@@ -8,6 +8,7 @@ const CLI_TIMEOUT_MS = 300_000;
 
 export default defineConfig({
   test: {
+    setupFiles: ["test/support/seed.ts"], // every property test seeded
     projects: [
       { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: CLI_TESTS } },
       { extends: true, test: { name: "cli", include: CLI_TESTS, testTimeout: CLI_TIMEOUT_MS, hookTimeout: CLI_TIMEOUT_MS } },
