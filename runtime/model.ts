@@ -10,6 +10,7 @@ import { planFusions, type Fusion } from "./fuse.js";
 import { liveness } from "../compiler/liveness.js";
 import type { StateTensor } from "./state.js";
 import { mulberry32 } from "./random.js";
+import { initialValues } from "./init.js";
 
 let nextVariable = 0;
 
@@ -271,31 +272,4 @@ function checkInput(t: tf.Tensor, shape: number[], name: string) {
   const got = t.shape.slice(1).join("x");
   if (t.rank !== shape.length + 1 || got !== want)
     throw new RuntimeError(`input ${name} must be N x ${want} (PyTorch layout, batch first), got ${t.shape.join("x")}`);
-}
-
-/** PyTorch's default initialisation of each weight. */
-function initialValues(node: IRNode, name: string, shape: number[], random: () => number): Float32Array {
-  const n = shape.reduce((p, d) => p * d, 1);
-  const fill = (v: number) => new Float32Array(n).fill(v);
-  const uniform = (bound: number) => {
-    const a = new Float32Array(n);
-    for (let i = 0; i < n; i++) a[i] = (random() * 2 - 1) * bound;
-    return a;
-  };
-  switch (node.op) {
-    case "conv":
-    case "convtranspose":
-    case "linear": {
-      // kaiming_uniform_(a=sqrt(5)) for weights: bound 1/sqrt(fan_in); biases alike.
-      const w = node.weights[0].shape;
-      const fanIn = w.slice(1).reduce((p, d) => p * d, 1);
-      return uniform(1 / Math.sqrt(fanIn));
-    }
-    case "batchnorm":
-    case "groupnorm":
-      return fill(name === "weight" || name === "running_var" ? 1 : 0);
-    case "prelu":
-      return fill(node.attrs.init as number);
-  }
-  return fill(0);
 }
