@@ -1,14 +1,14 @@
 // netc check FILE...: parse, resolve, elaborate and shape-check every network of each file.
 import { parseArgs } from "node:util";
-import { compileFile } from "../compiler/compile.js";
+import { checkFile } from "../compiler/check-file.js";
 import { EXIT, report, UsageError, type Out } from "./io.js";
-import { Loader } from "../compiler/modules.js";
 
 export const checkHelp = `usage: netc check FILE...
 
-Parses each file, resolves its names and imports, elaborates every network it
-declares with its default arguments, and checks every shape. Prints the located
-diagnostics and exits 1 if any file has an error, 0 otherwise.
+Parses each file, resolves its names and imports, checks every block (used or not),
+elaborates every network it declares with its default arguments, and checks every
+shape. Prints the located diagnostics and exits 1 if any file has an error, 0
+otherwise.
 
 options:
   -h, --help   show this help`;
@@ -19,16 +19,10 @@ export async function check(argv: string[], out: Out): Promise<number> {
   if (positionals.length === 0) throw new UsageError("netc check needs at least one file");
   let code: number = EXIT.ok;
   for (const file of positionals) {
-    const loader = new Loader();
-    const scope = await loader.load(file);
-    const networks = scope?.program.items.filter((i) => i.kind === "network" || i.kind === "variant").map((i) => i.name) ?? [];
-    let fileCode = report(loader.diagnostics, loader.sources, out);
-    if (fileCode === EXIT.ok) {
-      for (const network of networks) {
-        const r = await compileFile(file, { network });
-        fileCode = Math.max(fileCode, report(r.diagnostics, r.sources, out));
-      }
-    }
+    const r = await checkFile(file);
+    let fileCode: number = EXIT.ok;
+    for (const { diagnostics } of r.reports) fileCode = Math.max(fileCode, report(diagnostics, r.sources, out));
+    const { networks } = r;
     if (fileCode === EXIT.ok) out.stdout(`${file}: ok (${networks.length} network${networks.length === 1 ? "" : "s"}${networks.length ? `: ${networks.join(", ")}` : ""})`);
     code = Math.max(code, fileCode);
   }

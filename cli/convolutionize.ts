@@ -1,8 +1,7 @@
 // netc convolutionize NET: the network with its linear layers rewritten as convolutions,
 // printed (or written) as a formatted .net file; its checkpoint converted alongside.
 import { parseArgs } from "node:util";
-import { compileFile } from "../compiler/compile.js";
-import { convertWeights, convolutionize } from "../compiler/convolutionize.js";
+import { Codes } from "../syntax/diagnostics.js";
 import { compileNet, EXIT, report, UsageError, writeFileAtomically, type Out } from "./io.js";
 
 export const convolutionizeHelp = `usage: netc convolutionize NET [--network N] [--input CxHxW] [-o OUT.net] [--fine]
@@ -40,23 +39,14 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
   if (!!values.weights !== !!values["weights-out"]) throw new UsageError("--weights and --weights-out go together");
   const compiled = await compileNet(positionals[0], values.network, out, { input: values.input });
   if ("code" in compiled) return compiled.code;
-  const result = convolutionize(compiled.graph, { fine: values.fine });
-  if (report(result.diagnostics, compiled.sources, out) !== EXIT.ok || !result.text) return EXIT.errors;
-  for (const n of result.notes) out.stderr(`note: ${n}`);
-
-  const { formatText } = await import("../grammar/format.js");
+  const { convertWeights, convolutionizeChecked } = await import("../compiler/convolutionize.js"); // loads the printer
   const file = values.output ?? `${compiled.graph.network}_fcn.net`;
-  const formatted = formatText(result.text, file);
-  const check = formatted.formatted ? await compileFile(file, { text: formatted.formatted }) : undefined; // symbolic input: counts all the same
-  if (!formatted.formatted || !check?.counts) {
-    out.stderr("netc convolutionize: internal error: the rewritten network does not compile");
-    report([...formatted.diagnostics, ...(check?.diagnostics ?? [])], check?.sources ?? new Map(), out);
-    return 70;
-  }
-  if (check.counts.params !== compiled.counts.params)
-    out.stderr(`netc convolutionize: warning: ${check.counts.params} parameters, the original has ${compiled.counts.params}`);
-  if (values.output) writeFileAtomically(values.output, formatted.formatted);
-  else out.stdout(formatted.formatted);
+  const result = await convolutionizeChecked(compiled.graph, compiled.counts.params, { fine: values.fine, file });
+  const code = report(result.diagnostics, new Map([...compiled.sources, ...(result.sources ?? [])]), out);
+  if (code !== EXIT.ok || !result.text) return result.diagnostics.some((d) => d.code === Codes.internal) ? EXIT.internal : EXIT.errors;
+  for (const n of result.notes) out.stderr(`note: ${n}`);
+  if (values.output) writeFileAtomically(values.output, result.text);
+  else out.stdout(result.text);
 
   if (values.weights) {
     const rt = await import("../runtime/index.js");

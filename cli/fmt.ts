@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { SourceFile } from "../compiler/source.js";
+import { SourceFile } from "../syntax/source.js";
 import { EXIT, report, UsageError, writeFileAtomically, type Out } from "./io.js";
 
 export const fmtHelp = `usage: netc fmt [--check | --write] [--width N] FILE|DIR...

@@ -3,10 +3,10 @@ import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { compileFile, type CompileOptions } from "../compiler/compile.js";
 import type { Counts } from "../compiler/count.js";
 import type { Graph } from "../compiler/ir.js";
-import { hasErrors, type Diagnostic } from "../compiler/diagnostics.js";
+import { hasErrors, type Diagnostic } from "../syntax/diagnostics.js";
 import { findLibraryNetwork } from "../compiler/modules.js";
-import { renderDiagnostics } from "../compiler/render-diagnostics.js";
-import type { SourceFile } from "../compiler/source.js";
+import { renderDiagnostics } from "../syntax/render-diagnostics.js";
+import type { SourceFile } from "../syntax/source.js";
 
 export const EXIT = { ok: 0, errors: 1, usage: 2, internal: 70 } as const;
 

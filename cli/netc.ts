@@ -11,7 +11,7 @@ import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
 import { summary, summaryHelp } from "./summary.js";
 
-const commands: Record<string, { run: (argv: string[], out: Out) => Promise<number>; help: string }> = {
+export const commands: Record<string, { run: (argv: string[], out: Out) => Promise<number>; help: string }> = {
   check: { run: check, help: checkHelp },
   summary: { run: summary, help: summaryHelp },
   list: { run: list, help: listHelp },

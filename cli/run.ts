@@ -1,9 +1,7 @@
 // netc run NET --input X: executes a network on an image or a .npy array, with weights
 // from a safetensors file, and prints the top classes or writes the output.
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatShape } from "../compiler/values.js";
-import type { Dim } from "../compiler/symbolic.js";
 import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
 import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
 
@@ -58,7 +56,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
     const tf = await rt.useBackend(...backendChoice(values));
     const declared = compiled.graph.nodes[compiled.graph.inputs[0].node].shape!;
     const symbolic = declared.some((d) => typeof d !== "number");
-    const x = await readInput(rt, values, declared);
+    const x = await rt.loadInput(values.input, declared, inputOptions(values));
     if (symbolic) {
       // A network of any size (3xHxW, a convolutionized classifier) is compiled for this input.
       compiled = await compileNet(positionals[0], values.network, out, { input: x.shape.slice(1).join("x") });
@@ -83,8 +81,8 @@ export async function run(argv: string[], out: Out): Promise<number> {
       out.stderr(`wrote ${values.output} (${y.shape.join("x")})`);
     }
     const labels = labelsOf(rt, values.labels);
-    if (y.rank === 4 && (top !== undefined || !values.output)) printClassMap(out, data, y.shape, top ?? 5, labels);
-    else if (top !== undefined || (!values.output && y.rank === 2)) printTop(out, data, y.shape, top ?? 5, labels);
+    if (y.rank === 4 && (top !== undefined || !values.output)) printClassMap(rt, out, data, y.shape, top ?? 5, labels);
+    else if (top !== undefined || (!values.output && y.rank === 2)) printTop(rt, out, data, y.shape, top ?? 5, labels);
     else if (!values.output) out.stdout(`output ${y.shape.join("x")}`);
     return EXIT.ok;
   } catch (e) {
@@ -99,82 +97,37 @@ export async function run(argv: string[], out: Out): Promise<number> {
 
 type Runtime = typeof import("../runtime/index.js");
 
-async function readInput(rt: Runtime, v: Record<string, string | boolean | undefined>, declared: Dim[]) {
-  const symbolic = declared.some((d) => typeof d !== "number");
-  const want = declared.map((d) => (typeof d === "number" ? d : 0));
-  const path = v.input as string;
-  if (path.endsWith(".npy")) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(path));
-    } catch (e) {
-      throw new rt.NpyError(path, `cannot be read (${(e as Error).message})`);
-    }
-    const a = rt.readNpy(bytes, path);
-    if (a.shape.length === want.length) return { shape: [1, ...a.shape], data: a.data }; // one sample, no batch axis
-    return a;
-  }
-  const size = (s: unknown) => (s === undefined ? undefined : Number(s) === 0 ? null : Number(s));
+function inputOptions(v: Record<string, string | boolean | undefined>) {
   const list = (s: unknown) => (s === undefined ? undefined : String(s).split(",").map(Number));
-  // torchvision's ImageNet transform for 224x224 networks; other sizes resize to the
-  // network's input exactly (a 28x28 digit stays as it is).
-  // A network of any size takes the image as it is (unless --resize or --crop say otherwise).
-  const imagenet = want[1] === 224 && want[2] === 224;
-  const explicit = v.resize !== undefined || v.crop !== undefined;
-  return rt.loadImage(path, {
-    resize: explicit || imagenet ? size(v.resize) : symbolic ? null : [want[1], want[2]],
-    crop: explicit || imagenet ? size(v.crop) : null,
-    mean: list(v.mean),
-    std: list(v.std),
-    grayscale: want[0] === 1,
-  });
+  const num = (s: unknown) => (s === undefined ? undefined : Number(s));
+  return { resize: num(v.resize), crop: num(v.crop), mean: list(v.mean), std: list(v.std) };
 }
 
 function labelsOf(rt: Runtime, spec: string | undefined): string[] | undefined {
   if (!spec) return undefined;
-  if (spec === "imagenet") return rt.imagenetClasses();
   try {
-    return readFileSync(spec, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+    return rt.readLabels(spec);
   } catch (e) {
-    throw new UsageError(`cannot read the labels file ${spec}: ${(e as Error).message}`);
+    if (e instanceof rt.LabelsError) throw new UsageError(e.message);
+    throw e;
   }
 }
 
 /** Softmax probabilities of the first sample's class scores, best first. */
-function printTop(out: Out, scores: Float32Array, shape: number[], k: number, labels?: string[]) {
+function printTop(rt: Runtime, out: Out, scores: Float32Array, shape: number[], k: number, labels?: string[]) {
   const n = shape[shape.length - 1];
-  const row = Array.from(scores.subarray(0, n));
-  const max = Math.max(...row);
-  const exps = row.map((s) => Math.exp(s - max));
-  const total = exps.reduce((a, b) => a + b, 0);
-  const ranked = row.map((s, i) => ({ i, s, p: exps[i] / total })).sort((a, b) => b.s - a.s).slice(0, k);
   if (labels && labels.length !== n) out.stderr(`netc run: ${labels.length} labels for ${n} classes`);
-  for (const r of ranked)
-    out.stdout(`${String(r.i).padStart(5)}  ${(100 * r.p).toFixed(2).padStart(6)}%  ${r.s.toFixed(4).padStart(9)}  ${labels?.[r.i] ?? ""}`.trimEnd());
+  for (const r of rt.topClasses(scores, shape, k))
+    out.stdout(`${String(r.index).padStart(5)}  ${(100 * r.probability).toFixed(2).padStart(6)}%  ${r.score.toFixed(4).padStart(9)}  ${labels?.[r.index] ?? ""}`.trimEnd());
 }
 
-/**
- * Dense prediction (a convolutionized classifier on a larger image): the top class of
- * each cell of the first sample's C x h x w map, as a grid of class indices, then the
- * map averaged over its cells, ranked like a single prediction.
- */
-function printClassMap(out: Out, scores: Float32Array, shape: number[], k: number, labels?: string[]) {
+/** Dense prediction: the grid of each cell's top class, then the averaged scores ranked. */
+function printClassMap(rt: Runtime, out: Out, scores: Float32Array, shape: number[], k: number, labels?: string[]) {
   const [, c, h, w] = shape;
-  const at = (ch: number, i: number, j: number) => scores[(ch * h + i) * w + j];
-  const best = (i: number, j: number) => {
-    let b = 0;
-    for (let ch = 1; ch < c; ch++) if (at(ch, i, j) > at(b, i, j)) b = ch;
-    return b;
-  };
+  const { grid, mean } = rt.classMap(scores, shape);
   out.stdout(`class map ${h}x${w} (top class of each cell):`);
   const width = String(c - 1).length;
-  for (let i = 0; i < h; i++) out.stdout(Array.from({ length: w }, (_, j) => String(best(i, j)).padStart(width)).join(" "));
-  const mean = new Float32Array(c);
-  for (let ch = 0; ch < c; ch++) {
-    let sum = 0;
-    for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) sum += at(ch, i, j);
-    mean[ch] = sum / (h * w);
-  }
+  for (const row of grid) out.stdout(row.map((b) => String(b).padStart(width)).join(" "));
   out.stdout(`averaged over the ${h * w} cells:`);
-  printTop(out, mean, [1, c], k, labels);
+  printTop(rt, out, mean, [1, c], k, labels);
 }

@@ -1,7 +1,5 @@
 // netc train NET --data mnist|DIR: trains a network on a classification data set, with
 // a checkpoint after every epoch that --resume continues from.
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
@@ -76,6 +74,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
   const rt = await import("../runtime/index.js");
   const { Trainer } = await import("../runtime/train.js");
   const { mnist, imageFolder, DataError } = await import("../runtime/data.js");
+  const { loadCheckpoint, saveCheckpoint } = await import("../runtime/checkpoint.js");
   try {
     const tf = await rt.useBackend(...backendChoice(values));
     if (!values.json) out.stderr(`netc train: on ${rt.backendDescription()}`);
@@ -88,15 +87,10 @@ export async function train(argv: string[], out: Out): Promise<number> {
       throw new DataError(`${graph.network}'s output is ${outShape.join("x")}; the data has ${data.classes.length} classes (try --set classes=${data.classes.length})`);
 
     const model = new rt.Model(graph, { seed: num("seed", values.seed, 0, true) });
-    const optimizerFile = values.checkpoint?.replace(/(\.safetensors)?$/, ".optimizer.safetensors");
     let startEpoch = 0;
     let optimizerState;
     if (values.resume) {
-      if (!existsSync(values.checkpoint!)) throw new DataError(`--resume: there is no checkpoint ${values.checkpoint} yet`);
-      model.loadStateDict(await rt.loadSafetensors(values.checkpoint!), { source: values.checkpoint });
-      optimizerState = await rt.loadSafetensors(optimizerFile!);
-      startEpoch = Number(optimizerState.get("netc.epoch")?.data[0] ?? 0);
-      optimizerState.delete("netc.epoch");
+      ({ epoch: startEpoch, optimizerState } = await loadCheckpoint(values.checkpoint!, model));
     } else if (values.weights) {
       model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
     }
@@ -130,13 +124,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
       },
       shouldStop: () => stop,
     });
-    async function save(epoch: number) {
-      mkdirSync(dirname(values.checkpoint!), { recursive: true });
-      await rt.saveSafetensorsAtomically(values.checkpoint!, await model.readStateDict(), { network: graph.network, epoch: String(epoch) });
-      const state = await trainer.optimizerState();
-      state.set("netc.epoch", { shape: [], dtype: "I64", data: BigInt64Array.of(BigInt(epoch)) });
-      await rt.saveSafetensorsAtomically(optimizerFile!, state);
-    }
+    const save = async (epoch: number) => saveCheckpoint(values.checkpoint!, model, await trainer.optimizerState(), epoch);
     const result = await trainer.run();
     process.off("SIGINT", onSigint);
     if (result.stopped && values.checkpoint) {

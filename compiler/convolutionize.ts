@@ -6,7 +6,11 @@
 // Parameter names are kept, so a checkpoint converts by reshaping (`convertWeights`).
 // What cannot become convolutional is handled deliberately: an adaptive pool that is the
 // identity at the given size is removed and reported; anything else is an error.
-import { Codes, error, type Diagnostic } from "./diagnostics.js";
+// The result is a syntax tree printed by the printer (no .net text is concatenated here).
+import type * as A from "../syntax/ast.js";
+import { Codes, error, warning, type Diagnostic, type Span } from "../syntax/diagnostics.js";
+import { compileFile, type Compiled } from "./compile.js";
+import { printProgram } from "../grammar/printer.js";
 import type { Graph, IRNode } from "./ir.js";
 import { ops } from "./ops.js";
 import type { Pair } from "./op-args.js";
@@ -19,7 +23,8 @@ export interface Conversion {
 }
 
 export interface Convolutionized {
-  text?: string; // the .net source of the rewritten network (not yet formatted)
+  program?: A.Program; // the rewritten network, its layers at their original spans
+  text?: string; // the same, printed by the printer
   conversion?: Conversion;
   diagnostics: Diagnostic[];
   notes: string[];
@@ -49,7 +54,7 @@ export function convolutionize(g: Graph, opts: ConvolutionizeOptions = {}): Conv
     diagnostics.push(error(Codes.usage, `${g.network} is not a chain of layers (it branches or merges); convolutionize handles sequential classifiers such as alexnet and vgg`, g.root.span));
     return { diagnostics, notes };
   }
-  const kept: { node: IRNode; as?: string }[] = [];
+  const kept: { node: IRNode; as?: A.CallStmt }[] = [];
   let linearSeen = false;
   let flattened: number[] | undefined; // the map a flatten turned into a vector, until a linear reads it
   const fail = (n: IRNode, message: string) => {
@@ -79,7 +84,9 @@ export function convolutionize(g: Graph, opts: ConvolutionizeOptions = {}): Conv
       linearSeen = true;
       const out = n.attrs.out as number;
       conversion.reshape.set(`${n.name}.weight`, [out, map[0], map[1], map[2]]);
-      kept.push({ node: n, as: `conv ${out}, ${map[1]}x${map[2]}${n.attrs.bias ? "" : ", bias = false"}` });
+      const args = [arg(num(out, n.span)), arg(valueExpr([map[1], map[2]], n.span, true))];
+      if (!n.attrs.bias) args.push(arg({ kind: "bool", value: false, span: n.span }, "bias"));
+      kept.push({ node: n, as: call("conv", args, n.span) });
       continue;
     }
     if ((linearSeen || flattened) && !ELEMENTWISE.has(n.op)) return fail(n, "cannot be carried over into the convolutional classifier");
@@ -99,48 +106,82 @@ export function convolutionize(g: Graph, opts: ConvolutionizeOptions = {}): Conv
     }
     const [sh, sw] = pool.node.attrs.stride as Pair;
     pool.node = { ...pool.node, attrs: { ...pool.node.attrs, stride: [1, 1] } };
-    kept[first].as += `, dilation = ${sh === sw ? sh : `${sh}x${sw}`}`;
+    kept[first].as!.args.push(arg(sh === sw ? num(sh, pool.node.span) : valueExpr([sh, sw], pool.node.span, true), "dilation"));
     notes.push(`${pool.node.name}: stride 1 instead of ${sh}, and ${kept[first].node.name} dilated by ${sh}: a map ${sh} times as dense`);
   }
   if (!linearSeen) notes.push(`${g.network} has no linear layer: it is fully convolutional already`);
   const input = g.nodes[g.inputs[0].node].shape as number[];
-  return { text: emit(name, g.network, input[0], kept), conversion, diagnostics, notes };
+  const program = emit(name, g.network, input[0], kept, g.root.span);
+  return { program, text: printProgram(program, ""), conversion, diagnostics, notes };
 }
 
-/** The rewritten chain as .net text: labelled groups following the original names. */
-function emit(name: string, original: string, channels: number, kept: { node: IRNode; as?: string }[]): string {
-  const lines = [
+/**
+ * Convolutionizes and checks the result: the printed network must compile (on its
+ * symbolic input) with as many parameters as the original, or an internal error says
+ * what went wrong; a parameter count that differs is a warning.
+ */
+export async function convolutionizeChecked(g: Graph, params: number, opts: ConvolutionizeOptions & { file?: string } = {}): Promise<Convolutionized & { sources?: Compiled["sources"] }> {
+  const result = convolutionize(g, opts);
+  if (!result.text) return result;
+  const file = opts.file ?? `${g.network}_fcn.net`;
+  const check = await compileFile(file, { text: result.text });
+  if (!check.counts) {
+    const d = error(Codes.internal, "the rewritten network does not compile (a bug in netc convolutionize)", g.root.span);
+    return { diagnostics: [d, ...check.diagnostics], notes: result.notes, sources: check.sources };
+  }
+  if (check.counts.params !== params)
+    result.diagnostics.push(warning(Codes.internal, `the rewritten network has ${check.counts.params} parameters, the original ${params}`, g.root.span));
+  return result;
+}
+
+/**
+ * The rewritten chain as a syntax tree: labelled groups following the original names,
+ * each layer keeping the span of the layer it came from, so that a later error in the
+ * rewritten network still points at the user's text.
+ */
+function emit(name: string, original: string, channels: number, kept: { node: IRNode; as?: A.CallStmt }[], at: Span): A.Program {
+  const header = [
     `# ${original}, convolutionized by netc: each linear layer became a convolution, so the network`,
     `# takes any input size and gives a map of outputs. Parameter names are ${original}'s.`,
-    `network ${name} {`,
-    `  input ${channels}xHxW`,
   ];
-  let open: string[] = [];
+  // Comments sit before every offset of the original file: the printer places them first.
+  const comments = header.map((text, i) => ({ text, span: { ...at, start: i - header.length, end: i - header.length + 1 } }));
+  const input: A.InputStmt = { kind: "input", shape: { kind: "dims", parts: [num(channels, at), nameExpr("H", at), nameExpr("W", at)], span: at }, span: at };
+  const body: A.Stmt[] = [input];
+  const open: { part: string; body: A.Stmt[] }[] = [];
   for (const { node, as } of kept) {
     const path = node.name.split(".");
     const label = path.pop()!;
     let common = 0;
-    while (common < open.length && common < path.length && open[common] === path[common]) common++;
-    for (let k = open.length; k > common; k--) lines.push(`${"  ".repeat(k)}}`);
-    open = open.slice(0, common);
-    for (const p of path.slice(common)) {
-      lines.push(`${"  ".repeat(open.length + 1)}${labelText(p)}: {`);
-      open.push(p);
+    while (common < open.length && common < path.length && open[common].part === path[common]) common++;
+    open.length = common;
+    for (const part of path.slice(common)) {
+      const group: A.GroupStmt = { kind: "group", label: labelOf(part, node.span), body: [], bodySpan: node.span, span: node.span };
+      (open.at(-1)?.body ?? body).push(group);
+      open.push({ part, body: group.body });
     }
-    lines.push(`${"  ".repeat(open.length + 1)}${labelText(label)}: ${as ?? layerText(node)}`);
+    const call = as ?? layerCall(node);
+    (open.at(-1)?.body ?? body).push({ ...call, label: labelOf(label, node.span) });
   }
-  for (let k = open.length; k > 0; k--) lines.push(`${"  ".repeat(k)}}`);
-  lines.push("}");
-  return lines.join("\n") + "\n";
+  const decl: A.NetworkDecl = { kind: "network", name, params: [], body, bodySpan: at, nameSpan: at, span: at };
+  return { file: at.file, items: [decl], comments, span: at };
 }
 
 const KEYWORDS = new Set(["block", "network", "let", "input", "import", "repeat", "as", "for", "in", "if", "else", "residual", "shortcut", "when", "concat", "add", "mul", "from", "head", "and", "or", "not", "true", "false"]);
-const labelText = (l: string) => (/^[A-Za-z_][A-Za-z0-9_]*$|^[0-9]+$/.test(l) && !KEYWORDS.has(l) ? l : `"${l}"`);
+/** A module name as a label; one that is not a plain name is written quoted (a template without holes). */
+const labelOf = (l: string, span: Span): A.Label =>
+  /^[A-Za-z_][A-Za-z0-9_]*$|^[0-9]+$/.test(l) && !KEYWORDS.has(l) ? { name: l, span } : { name: l, span, parts: [l] };
 
-/** A layer as .net text: its arguments that differ from their defaults. */
-function layerText(n: IRNode): string {
+const num = (v: number, span: Span): A.Expr =>
+  v < 0 ? { kind: "unary", op: "-", operand: num(-v, span), span } : { kind: "number", value: v, text: String(v), span };
+const nameExpr = (name: string, span: Span): A.Expr => ({ kind: "name", name, span });
+const call = (callee: string, args: A.Arg[], span: Span): A.CallStmt => ({ kind: "call", callee, calleeSpan: span, args, parens: false, span });
+const arg = (value: A.Expr, name?: string): A.Arg => ({ name, value, span: value.span });
+
+/** A layer as a call: its arguments that differ from their defaults. */
+function layerCall(n: IRNode): A.CallStmt {
   const spec = ops.get(n.op)!;
-  const args: string[] = [];
+  const args: A.Arg[] = [];
   let named = false;
   for (const a of spec.args) {
     const v = n.attrs[a.name];
@@ -149,23 +190,27 @@ function layerText(n: IRNode): string {
       named = true; // once one is left out, the rest must be named
       continue;
     }
-    const text = valueText(v, a.name === "kernel" || a.name === "size");
-    args.push(named || def !== undefined ? `${a.name} = ${text}` : text);
+    const value = valueExpr(v, n.span, a.name === "kernel" || a.name === "size");
+    args.push(arg(value, named || def !== undefined ? a.name : undefined));
     if (def !== undefined) named = true;
   }
-  return args.length ? `${n.op} ${args.join(", ")}` : n.op;
+  return call(n.op, args, n.span);
 }
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** An argument's text: sizes as 3x3 for kernels, a single number for equal strides and pads. */
-function valueText(v: unknown, size = false): string {
-  if (!size && Array.isArray(v) && v.length === 2 && v[0] === v[1] && typeof v[0] === "number") return String(v[0]);
-  if (Array.isArray(v)) return v.every((x) => typeof x === "number" && x >= 0) && v.length > 1 ? v.join("x") : `[${v.map((x) => valueText(x)).join(", ")}]`;
-  if (typeof v === "string") return JSON.stringify(v);
-  return String(v);
+/** An argument's value: sizes as 3x3 for kernels, a single number for equal strides and pads. */
+function valueExpr(v: unknown, span: Span, size = false): A.Expr {
+  if (!size && Array.isArray(v) && v.length === 2 && v[0] === v[1] && typeof v[0] === "number") return num(v[0], span);
+  if (Array.isArray(v))
+    return v.every((x) => typeof x === "number" && x >= 0) && v.length > 1
+      ? { kind: "dims", parts: v.map((x) => num(x as number, span)), span }
+      : { kind: "list", items: v.map((x) => valueExpr(x, span)), span };
+  if (typeof v === "string") return { kind: "string", value: v, span };
+  if (typeof v === "boolean") return { kind: "bool", value: v, span };
+  return num(v as number, span);
 }
 
 /** Reshapes a checkpoint's linear weights into the convolutions' layout (flatten order is C, H, W). */

@@ -2,6 +2,7 @@
 // the num_batches_tracked counters), multiply-adds of convolutions and linear layers,
 // and activation memory (float32, one image).
 import type { Graph, IRNode, ModuleNode } from "./ir.js";
+import { liveness } from "./liveness.js";
 import { add, mul, type Dim } from "./symbolic.js";
 
 export interface Counts {
@@ -37,18 +38,14 @@ export function count(g: Graph): Counts {
 
 /** Peak of live activations when nodes run in order and each value is freed after its last use. */
 function peak(g: Graph): number | null {
-  const lastUse = new Int32Array(g.nodes.length).fill(-1);
-  for (const n of g.nodes) for (const i of n.inputs) lastUse[i] = n.id;
-  for (const o of g.outputs) lastUse[o.node] = g.nodes.length;
+  const { lastUse, dying } = liveness(g);
   let live = 0;
   let best = 0;
-  const dying: number[][] = g.nodes.map(() => []);
   for (const n of g.nodes) {
     const e = elements(n);
     if (typeof e !== "number") return null;
     live += e;
     best = Math.max(best, live);
-    for (const i of n.inputs) if (lastUse[i] === n.id) dying[n.id].push(i);
     for (const i of dying[n.id]) live -= elements(g.nodes[i]) as number;
     if (lastUse[n.id] === -1) live -= e;
   }

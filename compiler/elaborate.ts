@@ -1,43 +1,21 @@
-// Resolution and block elaboration: runs a network's statements, expanding blocks,
-// repeats and conditions, into the graph IR. Shapes are inferred on the way, because a
-// block may read the shape of what flows into it (`in.channels`). Naming follows
-// PyTorch: a label names a module; an unlabelled layer or block call takes its position
-// in the enclosing module (from 0); unlabelled braces, combinators, repeats and
-// conditions are transparent.
-import type * as A from "./ast.js";
-import { Abort, Codes, error, withLabel, withNote, type Diagnostic, type Span } from "./diagnostics.js";
+// Block elaboration: runs a network's statements, expanding blocks, repeats and
+// conditions, into the graph IR. Shapes are inferred on the way, because a block may
+// read the shape of what flows into it (`in.channels`). Graph building and naming live
+// in graph-builder.ts, layer calls in bind-layer.ts; names were resolved before
+// (resolve.ts).
+import type * as A from "../syntax/ast.js";
+import { Abort, Codes, error, withNote, type Diagnostic, type Span } from "../syntax/diagnostics.js";
 import { bindArgs } from "./bind-args.js";
+import { bindLayer, bindMerge } from "./bind-layer.js";
 import { Env, EvalError, evaluate, suggest, truth, type EvalContext } from "./evaluate.js";
-import type { Graph, IRNode, ModuleNode, Port } from "./ir.js";
+import { childName, GraphBuilder, LIMITS, MAX_DIM, openModule, templateLabel, type Frame, type Naming, type Tensor } from "./graph-builder.js";
+import type { Graph, ModuleNode } from "./ir.js";
 import type { ModuleScope } from "./modules.js";
-import { convertArg, ArgTypeError } from "./op-args.js";
-import { OpError, ops, type Args, type OpResult, type OpSpec } from "./ops.js";
+import { ops, type OpSpec } from "./ops.js";
 import { isSym, type Dim } from "./symbolic.js";
-import { formatShape, isBlock, isOp, isUnknown, show, typeName, UNKNOWN, type BlockRef, type Shape, type Value } from "./values.js";
-import { mergeShapes, MergeError } from "./merge.js";
+import { isBlock, isOp, isUnknown, show, typeName, UNKNOWN, type BlockRef, type Value } from "./values.js";
 
-export const LIMITS = { nodes: 1_000_000, depth: 200, steps: 20_000_000, repeat: 1_000_000 };
-const MAX_DIM = 2 ** 31 - 1;
-
-export interface Tensor {
-  node: number;
-  shape: Shape | null; // null after an upstream error
-}
-
-interface Naming {
-  prefix: string;
-  counter: { n: number };
-  module: ModuleNode;
-}
-
-interface Frame {
-  scope: ModuleScope;
-  labels: Map<string, Tensor>;
-  depth: number;
-  block?: string;
-  callSite?: Span;
-  parent?: Frame;
-}
+export { LIMITS, type Tensor } from "./graph-builder.js";
 
 interface Ctx {
   env: Env;
@@ -52,14 +30,12 @@ export interface ElaborateOptions {
 }
 
 export class Elaborator {
-  readonly nodes: IRNode[] = [];
-  readonly inputs: Port[] = [];
-  readonly outputs: Port[] = [];
-  readonly diagnostics: Diagnostic[] = [];
-  private readonly reported = new Set<string>();
+  private readonly graph = new GraphBuilder();
+  private readonly inputs = this.graph.inputs;
+  private readonly outputs = this.graph.outputs;
+  readonly diagnostics: Diagnostic[] = this.graph.diagnostics;
   private steps = 0;
   private lastHeadInput = -1; // the value the last head forked from
-  private readonly totals = { values: 0, macs: 0 };
 
   constructor(private readonly opts: ElaborateOptions = {}) {}
 
@@ -70,29 +46,29 @@ export class Elaborator {
     const given = this.opts.args ?? new Map();
     for (const name of given.keys())
       if (!decl.params.some((p) => p.name === name))
-        this.report(withNote(error(Codes.unknownArgument, `network ${decl.name} has no parameter \`${name}\``, decl.nameSpan),
+        this.graph.report(withNote(error(Codes.unknownArgument, `network ${decl.name} has no parameter \`${name}\``, decl.nameSpan),
           suggest(name, decl.params.map((p) => p.name)) ?? `parameters: ${decl.params.map((p) => p.name).join(", ") || "none"}`));
     let last: Tensor | undefined;
     try {
       for (const p of decl.params) {
         const v = given.get(p.name) ?? (p.default ? evaluate(p.default, { env, scope, incoming: UNKNOWN }) : undefined);
-        if (v === undefined) this.report(error(Codes.missingArgument, `network ${decl.name} needs a value for \`${p.name}\``, p.span));
+        if (v === undefined) this.graph.report(error(Codes.missingArgument, `network ${decl.name} needs a value for \`${p.name}\``, p.span));
         env.set(p.name, v ?? UNKNOWN);
       }
       last = this.body(decl.body, { env, naming: { prefix: "", counter: { n: 0 }, module: root }, frame }, undefined);
     } catch (e) {
-      if (e instanceof Abort) this.report(e.diagnostic);
-      else if (e instanceof EvalError) this.report(error(e.code, e.message, e.span));
-      else if (e instanceof RangeError) this.report(error(Codes.limit, `${decl.name} nests too deeply to elaborate`, decl.nameSpan));
+      if (e instanceof Abort) this.graph.report(e.diagnostic);
+      else if (e instanceof EvalError) this.graph.report(error(e.code, e.message, e.span));
+      else if (e instanceof RangeError) this.graph.report(error(Codes.limit, `${decl.name} nests too deeply to elaborate`, decl.nameSpan));
       else throw e;
     }
     if (this.inputs.length === 0 && this.diagnostics.length === 0)
-      this.report(withNote(error(Codes.noInput, `network ${decl.name} declares no input`, decl.nameSpan), "add a line such as `input 3x224x224`"));
+      this.graph.report(withNote(error(Codes.noInput, `network ${decl.name} declares no input`, decl.nameSpan), "add a line such as `input 3x224x224`"));
     // Outputs are the heads; the last value is one too when the flow goes on after the
     // last head (GoogLeNet's auxiliary heads), and comes first.
     if (last && (this.outputs.length === 0 || this.lastHeadInput !== last.node)) this.outputs.unshift({ name: "output", node: last.node });
     root.output = this.outputs[0]?.node;
-    return { network: decl.name, nodes: this.nodes, inputs: this.inputs, outputs: this.outputs, root };
+    return { network: decl.name, nodes: this.graph.nodes, inputs: this.inputs, outputs: this.outputs, root };
   }
 
   // ---- statements ----------------------------------------------------------------
@@ -103,7 +79,7 @@ export class Elaborator {
         cur = this.stmt(s, ctx, cur);
       } catch (e) {
         if (!(e instanceof EvalError)) throw e;
-        this.report(this.located(withNote(error(e.code, e.message, e.span), e.note ?? ""), ctx.frame));
+        this.graph.report(this.graph.located(withNote(error(e.code, e.message, e.span), e.note ?? ""), ctx.frame));
         if (cur) cur = { node: cur.node, shape: null };
       }
     }
@@ -117,7 +93,7 @@ export class Elaborator {
   }
 
   private stmt(s: A.Stmt, ctx: Ctx, cur: Tensor | undefined): Tensor | undefined {
-    if (s.label?.parts) s = { ...s, label: this.labelName(s.label, ctx, cur) };
+    if (s.label?.parts) s = { ...s, label: templateLabel(s.label, (e) => this.eval(e, ctx, cur)) };
     const result = this.dispatch(s, ctx, cur);
     if (s.label && result) ctx.frame.labels.set(s.label.name, result);
     return result;
@@ -156,18 +132,6 @@ export class Elaborator {
     }
   }
 
-  /** A template label's name: its text with each `{expression}` evaluated. */
-  private labelName(label: A.Label, ctx: Ctx, cur: Tensor | undefined): A.Label {
-    const name = label.parts!.map((p) => {
-      if (typeof p === "string") return p;
-      const v = this.eval(p, ctx, cur);
-      if (typeof v === "string" || (typeof v === "number" && Number.isInteger(v))) return String(v);
-      throw new EvalError(`a label part must be an integer or a string, got ${typeName(v)}`, p.span, Codes.type);
-    }).join("");
-    if (!/^[A-Za-z0-9_]+$/.test(name)) throw new EvalError(`"${name}" is not a valid label (letters, digits, _)`, label.span, Codes.badArgument);
-    return { name, span: label.span };
-  }
-
   private need(cur: Tensor | undefined, s: A.Stmt): Tensor {
     if (!cur) throw new EvalError("no input yet: declare the network's input first, e.g. `input 3x224x224`", s.span, Codes.noInput);
     return cur;
@@ -187,15 +151,7 @@ export class Elaborator {
   private enter(s: { label?: A.Label; span: Span }, type: string, ctx: Ctx, label = s.label): Ctx {
     const env = new Env(ctx.env);
     if (!label) return { ...ctx, env };
-    const name = this.childName(ctx.naming, label);
-    const module: ModuleNode = { name, label: label.name, type, kind: "group", children: [], span: s.span };
-    ctx.naming.module.children.push(module);
-    return { env, frame: ctx.frame, naming: { prefix: `${name}.`, counter: { n: 0 }, module } };
-  }
-
-  private childName(naming: Naming, label?: A.Label): string {
-    const index = naming.counter.n++;
-    return naming.prefix + (label ? label.name : String(index));
+    return { env, frame: ctx.frame, naming: openModule(ctx.naming, label, type, "group", s.span) };
   }
 
   private input(s: A.InputStmt, ctx: Ctx): Tensor {
@@ -210,7 +166,7 @@ export class Elaborator {
     });
     const name = s.name ?? (this.inputs.length === 0 ? "input" : `input${this.inputs.length}`);
     if (this.inputs.some((i) => i.name === name)) throw new EvalError(`two inputs are named ${name}`, s.span, Codes.duplicate);
-    const t = this.addNode({ op: "input", name, attrs: {}, inputs: [], shape, weights: [], macs: 0, span: s.span }, ctx.naming, name);
+    const t = this.graph.addNode({ op: "input", name, attrs: {}, inputs: [], shape, weights: [], macs: 0, span: s.span }, ctx.naming, name);
     this.inputs.push({ name, node: t.node });
     ctx.frame.labels.set(name, t);
     return t;
@@ -235,74 +191,7 @@ export class Elaborator {
   }
 
   private layer(op: OpSpec, s: A.CallStmt, ctx: Ctx, input: Tensor): Tensor {
-    const params = op.args.map((a) => ({ name: a.name, required: a.default === undefined && !a.defaultFrom }));
-    const bound = bindArgs(op.name, params, s.args, s.calleeSpan);
-    const attrs: Args = {};
-    let unknown = false;
-    for (const spec of op.args) {
-      const a = bound.get(spec.name);
-      if (!a) {
-        attrs[spec.name] = spec.defaultFrom ? attrs[spec.defaultFrom] : spec.default;
-        continue;
-      }
-      try {
-        attrs[spec.name] = convertArg(spec.type, this.eval(a.value, ctx, input), `${op.name}'s ${spec.name}`);
-      } catch (e) {
-        if (e instanceof ArgTypeError) throw new EvalError(e.message, a.value.span, Codes.badArgument);
-        throw e;
-      }
-      if (isUnknown(attrs[spec.name] as Value)) unknown = true;
-    }
-    let result: OpResult = { shape: [] };
-    let shape: Shape | null = null;
-    if (input.shape && !unknown) {
-      try {
-        result = op.infer(attrs, input.shape);
-        shape = this.checkSize(result.shape, op.name);
-      } catch (e) {
-        if (!(e instanceof OpError)) throw e;
-        this.report(this.located(this.opError(e, op, s, bound, input), ctx.frame));
-      }
-    }
-    this.countExactly(result, s.span);
-    const node = { op: op.name, name: "", attrs, inputs: [input.node], shape, weights: result.weights ?? [], macs: result.macs ?? 0, span: s.span };
-    node.name = this.childName(ctx.naming, s.label);
-    return this.addNode(node, ctx.naming, s.label?.name ?? op.name);
-  }
-
-  /** Totals stay exact in double precision (below 2^53), or elaboration stops. */
-  private countExactly(r: OpResult, span: Span) {
-    for (const w of r.weights ?? []) this.totals.values += w.shape.reduce((p, d) => p * d, 1);
-    if (typeof r.macs === "number") this.totals.macs += r.macs;
-    if (this.totals.values > Number.MAX_SAFE_INTEGER || this.totals.macs > Number.MAX_SAFE_INTEGER)
-      throw new Abort(error(Codes.limit, "the network's parameter or MAC count passes 2^53, where counts stop being exact", span, "at this layer"));
-  }
-
-  private checkSize(shape: Shape, op: string): Shape {
-    let n = 1;
-    for (const d of shape) {
-      if (typeof d !== "number") continue;
-      if (!Number.isInteger(d) || d < 1) throw new OpError(`${op}'s output would have a dimension of ${d}`, undefined, true);
-      n *= d;
-      if (d > MAX_DIM || n > Number.MAX_SAFE_INTEGER) throw new OpError(`${op}'s output ${formatShape(shape)} is too large`);
-    }
-    return shape;
-  }
-
-  private opError(e: OpError, op: OpSpec, s: A.CallStmt, bound: Map<string, A.Arg>, input: Tensor): Diagnostic {
-    const argSpan = e.arg ? bound.get(e.arg)?.span : undefined;
-    const code = e.inputProblem ? Codes.shapeRank : Codes.shapeInvalid;
-    const d = error(code, e.message, argSpan ?? s.span, e.inputProblem ? `${op.name} gets ${formatShape(input.shape!)} here` : undefined);
-    if (e.inputProblem) this.origin(d, input);
-    return d;
-  }
-
-  /** Adds a secondary label at the place a tensor's shape comes from. */
-  private origin(d: Diagnostic, t: Tensor, what = "the input") {
-    const n = this.nodes[t.node];
-    const shape = t.shape ? formatShape(t.shape) : "?";
-    const where = n.op === "input" ? `the network input is ${shape}` : `${what}, ${shape}, comes from this ${n.op}`;
-    withLabel(d, n.span, where);
+    return bindLayer(op, s, { graph: this.graph, naming: ctx.naming, frame: ctx.frame, evaluate: (e) => this.eval(e, ctx, input) }, input);
   }
 
   private block(ref: BlockRef, s: A.CallStmt, ctx: Ctx, input: Tensor): Tensor {
@@ -318,7 +207,7 @@ export class Elaborator {
       const v = a ? this.eval(a.value, ctx, input) : evaluate(p.default!, { env, scope, incoming: { kind: "tensor", shape: input.shape } });
       env.set(p.name, v);
     }
-    const name = this.childName(ctx.naming, s.label);
+    const name = childName(ctx.naming, s.label);
     const module: ModuleNode = { name, label: s.label?.name ?? name.slice(name.lastIndexOf(".") + 1), type: decl.name, kind: "block", children: [], span: s.span };
     ctx.naming.module.children.push(module);
     const frame: Frame = { scope, labels: new Map([["input", input]]), depth: ctx.frame.depth + 1, block: decl.name, callSite: s.span, parent: ctx.frame };
@@ -367,7 +256,7 @@ export class Elaborator {
       const scCtx = this.enter(sc, "shortcut", inner, sc.label);
       short = this.body(sc.body, scCtx, input) ?? input;
     }
-    return this.merge("add", [main, short], s, inner, true);
+    return bindMerge("add", [main, short], s, { graph: this.graph, naming: inner.naming, frame: inner.frame }, true);
   }
 
   private combine(s: A.CombineStmt, ctx: Ctx, input: Tensor): Tensor {
@@ -380,24 +269,7 @@ export class Elaborator {
       else results.push(this.stmt(b, { ...inner, env: new Env(inner.env) }, input) ?? input);
     }
     if (results.length === 0) throw new EvalError(`${s.op} needs at least one branch`, s.span, Codes.badArgument);
-    return this.merge(s.op, results, s, inner, false);
-  }
-
-  private merge(op: "add" | "mul" | "concat", parts: Tensor[], s: A.Stmt, ctx: Ctx, exact: boolean): Tensor {
-    let shape: Shape | null = null;
-    if (parts.every((p) => p.shape)) {
-      try {
-        shape = mergeShapes(op, parts.map((p) => p.shape!), exact);
-      } catch (e) {
-        if (!(e instanceof MergeError)) throw e;
-        const d = error(Codes.shapeMismatch, e.message, s.span, `${op} of ${parts.length} branches`);
-        for (const i of e.culprits) this.origin(d, parts[i], `branch ${i + 1}`);
-        if (exact) withNote(d, "a residual adds its body to its input: give it a `shortcut { ... }` that makes the shapes agree");
-        this.report(this.located(d, ctx.frame));
-      }
-    }
-    const node = { op, name: ctx.naming.prefix + op, attrs: {}, inputs: parts.map((p) => p.node), shape, weights: [], macs: 0, span: s.span };
-    return this.addNode(node, ctx.naming, op);
+    return bindMerge(s.op, results, s, { graph: this.graph, naming: inner.naming, frame: inner.frame }, false);
   }
 
   private from(s: A.FromStmt, ctx: Ctx): Tensor | undefined {
@@ -414,30 +286,5 @@ export class Elaborator {
     const out = this.body(s.body, this.enter(s, "head", ctx), input) ?? input;
     this.outputs.push({ name: s.name, node: out.node });
     this.lastHeadInput = input.node;
-  }
-
-  // ---- graph building -------------------------------------------------------------
-  private addNode(n: Omit<IRNode, "id">, naming: Naming, label: string): Tensor {
-    if (this.nodes.length >= LIMITS.nodes)
-      throw new Abort(error(Codes.limit, `the network has more than ${LIMITS.nodes} layers`, n.span, "while adding this layer"));
-    const node: IRNode = { id: this.nodes.length, ...n };
-    this.nodes.push(node);
-    naming.module.children.push({ name: n.name, label, type: n.op, kind: "layer", children: [], node: node.id, output: node.id, span: n.span });
-    return { node: node.id, shape: n.shape };
-  }
-
-  /** Points a diagnostic raised inside a block at the call that led there too. */
-  private located(d: Diagnostic, frame: Frame): Diagnostic {
-    if (frame.callSite && frame.block && d.labels.length > 0) withLabel(d, frame.callSite, `in this use of ${frame.block}`);
-    return d;
-  }
-
-  private report(d: Diagnostic) {
-    d.notes = d.notes.filter((n) => n);
-    const p = d.labels[0]?.span;
-    const key = `${d.code} ${d.message} ${p?.file}:${p?.start}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.diagnostics.push(d);
   }
 }

@@ -1,8 +1,8 @@
 // Evaluation of expressions: arithmetic (exact integer division with //), comparisons,
 // logic, lists, `in.channels` of the incoming tensor, built-in functions, and symbolic
 // sizes where a computation allows them.
-import type { Arg, Expr } from "./ast.js";
-import type { Span } from "./diagnostics.js";
+import type { Arg, Expr } from "../syntax/ast.js";
+import { Codes, type Span } from "../syntax/diagnostics.js";
 import type { ModuleScope } from "./modules.js";
 import { add, dimEquals, floorDiv, isSym, mul, sub, Sym, type Dim } from "./symbolic.js";
 import { isOp, isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "./values.js";
@@ -12,7 +12,7 @@ export class EvalError extends Error {
   constructor(
     message: string,
     readonly span: Span,
-    readonly code = "E0207",
+    readonly code: string = Codes.type,
     readonly note?: string,
   ) {
     super(message);
@@ -95,7 +95,7 @@ function lookup(name: string, span: Span, cx: EvalContext): Value {
   const labelled = cx.labels?.get(name);
   if (labelled) return { kind: "tensor", shape: labelled.shape as never };
   if (cx.symbols && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return Sym.variable(name);
-  throw new EvalError(`\`${name}\` is not defined`, span, "E0201", suggest(name, [...cx.env.names(), ...cx.scope.visible.keys()]));
+  throw new EvalError(`\`${name}\` is not defined`, span, Codes.undefinedName, suggest(name, [...cx.env.names(), ...cx.scope.visible.keys()]));
 }
 
 export function truth(v: Value, span: Span): boolean {
@@ -126,7 +126,7 @@ function member(target: Value, name: string, span: Span): Value {
   if (name === "shape") return [...s];
   if (name === "rank") return s.length;
   if (name === "size") return s.reduce<Dim>((p, d) => mul(p, d), 1);
-  throw new EvalError(`a tensor has no field .${name}`, span, "E0207", "fields: channels, height, width, shape, rank, size");
+  throw new EvalError(`a tensor has no field .${name}`, span, Codes.type, "fields: channels, height, width, shape, rank, size");
 }
 
 function unary(op: "-" | "not", v: Value, span: Span): Value {
@@ -152,7 +152,7 @@ function binary(e: Expr & { kind: "binary" }, cx: EvalContext): Value {
   if (isUnknown(l) || isUnknown(r)) return UNKNOWN;
   if (e.op === "==" || e.op === "!=") return equal(l, r, e) === (e.op === "==");
   if (e.op === "+" && Array.isArray(l) && Array.isArray(r)) {
-    if (l.length + r.length > MAX_LIST) throw new EvalError(`list too long (more than ${MAX_LIST} items)`, e.span, "E0401");
+    if (l.length + r.length > MAX_LIST) throw new EvalError(`list too long (more than ${MAX_LIST} items)`, e.span, Codes.limit);
     return [...l, ...r];
   }
   if (!isNum(l) || !isNum(r))
@@ -195,14 +195,14 @@ function symbolic(op: string, l: Dim, r: Dim, e: Expr): Value {
         if (op === "//" || dimEquals(mul(q, r), l)) return q;
       }
   }
-  throw new EvalError(`cannot compute \`${op}\` on the symbolic size ${String(isSym(l) ? l : r)}`, e.span, "E0304",
+  throw new EvalError(`cannot compute \`${op}\` on the symbolic size ${String(isSym(l) ? l : r)}`, e.span, Codes.notConcrete,
     "symbolic sizes allow +, -, *, and // by a positive integer");
 }
 
 function equal(l: Value, r: Value, e: Expr): boolean {
   if (isSym(l) || isSym(r)) {
     if (dimEquals(l as Dim, r as Dim)) return true;
-    throw new EvalError(`cannot decide whether ${show(l)} equals ${show(r)} for every input size`, e.span, "E0304");
+    throw new EvalError(`cannot decide whether ${show(l)} equals ${show(r)} for every input size`, e.span, Codes.notConcrete);
   }
   if (Array.isArray(l) && Array.isArray(r)) return l.length === r.length && l.every((x, i) => equal(x, r[i], e));
   if (isOp(l) && isOp(r)) return l.name === r.name;
@@ -217,7 +217,7 @@ const builtins: Record<string, (args: Value[], span: Span) => Value> = {
     const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
     if (step === 0 || nums.length === 0 || nums.length > 3) throw new EvalError("range takes (stop), (start, stop) or (start, stop, step) with step != 0", span);
     const n = Math.max(0, Math.ceil((stop - start) / step));
-    if (n > MAX_LIST) throw new EvalError(`range of ${n} values is too long (at most ${MAX_LIST})`, span, "E0401");
+    if (n > MAX_LIST) throw new EvalError(`range of ${n} values is too long (at most ${MAX_LIST})`, span, Codes.limit);
     return Array.from({ length: n }, (_, i) => start + i * step);
   },
   len(args, span) {
@@ -256,13 +256,13 @@ function callBuiltin(e: Expr & { kind: "call" }, cx: EvalContext): Value {
   if (e.callee.kind !== "name" || !(e.callee.name in builtins))
     throw new EvalError(
       e.callee.kind === "name" ? `\`${e.callee.name}\` is not a function` : "only built-in functions can be called in an expression",
-      e.callee.span, "E0203", `functions: ${Object.keys(builtins).join(", ")}`,
+      e.callee.span, Codes.notCallable, `functions: ${Object.keys(builtins).join(", ")}`,
     );
   const named = e.args.find((a: Arg) => a.name);
   if (named) throw new EvalError(`${e.callee.name} takes no named arguments`, named.span);
   const args = e.args.map((a) => evaluate(a.value, cx));
   if (args.some(isUnknown)) return UNKNOWN;
-  if (args.some(isSym)) throw new EvalError(`${e.callee.name} needs concrete numbers`, e.span, "E0304");
+  if (args.some(isSym)) throw new EvalError(`${e.callee.name} needs concrete numbers`, e.span, Codes.notConcrete);
   return builtins[e.callee.name](args, e.span);
 }
 

@@ -1,7 +1,7 @@
 // The graph IR: a flat list of nodes in execution order (each op once, inputs before
 // users), the network's inputs and outputs, and the module tree that names them the way
 // PyTorch names its modules (`layer1.0.conv1`).
-import type { Span } from "./diagnostics.js";
+import type { Span } from "../syntax/diagnostics.js";
 import type { Args, WeightSpec } from "./ops.js";
 import type { Dim } from "./symbolic.js";
 import type { Shape } from "./values.js";

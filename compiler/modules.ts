@@ -5,9 +5,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCached } from "./parse-cache.js";
-import type { BlockDecl, NetworkDecl, Program, VariantDecl } from "./ast.js";
-import { Codes, error, withLabel, type Diagnostic, type Span } from "./diagnostics.js";
-import { SourceFile } from "./source.js";
+import type { BlockDecl, NetworkDecl, Program, VariantDecl } from "../syntax/ast.js";
+import { Codes, error, withLabel, type Diagnostic, type Span } from "../syntax/diagnostics.js";
+import type { ParserLoader } from "../syntax/parser-api.js";
+import { SourceFile } from "../syntax/source.js";
 
 export type Decl = BlockDecl | NetworkDecl | VariantDecl;
 
@@ -60,7 +61,11 @@ export class Loader {
   private readonly modules = new Map<string, ModuleScope | null>();
   private readonly loading: string[] = [];
 
-  constructor(private readonly library = libraryDir()) {}
+  /** `parser` is loaded only when a file misses the parse cache. */
+  constructor(
+    readonly parser: ParserLoader,
+    private readonly library = libraryDir(),
+  ) {}
 
   /** Loads a file (or the given text under that name); undefined if it has errors. */
   async load(path: string, text?: string, importedAt?: Span): Promise<ModuleScope | undefined> {
@@ -78,7 +83,7 @@ export class Loader {
     }
     const source = new SourceFile(path, text);
     this.sources.set(path, source);
-    const parsed = await parseCached(text, path);
+    const parsed = await parseCached(text, path, this.parser);
     this.diagnostics.push(...parsed.diagnostics);
     if (!parsed.program) {
       this.modules.set(key, null);

@@ -1,18 +1,13 @@
 // A cache of parsed files, keyed by a hash of their text, like Python's __pycache__.
 // Loading Chevrotain and building its parser costs about 50 ms at each start of netc,
 // more than summarizing a ResNet-152; a file parsed once before needs neither. The
-// grammar is imported only on a miss. Set NETC_NO_CACHE=1 to turn the cache off.
+// parser is loaded only on a miss. Set NETC_NO_CACHE=1 to turn the cache off.
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Program } from "./ast.js";
-import type { Diagnostic } from "./diagnostics.js";
-
-export interface ParseResult {
-  program?: Program;
-  diagnostics: Diagnostic[];
-}
+import type { Program } from "../syntax/ast.js";
+import type { ParseResult, ParserLoader } from "../syntax/parser-api.js";
 
 /** The package root: the nearest folder upwards with a package.json. */
 function packageRoot(): string | undefined {
@@ -45,7 +40,7 @@ export function hashSources(root: string): string {
   const h = createHash("sha1");
   const grammar = join(root, "grammar");
   for (const f of readdirSync(grammar).filter((f) => f.endsWith(".ts")).sort()) h.update(readFileSync(join(grammar, f)));
-  h.update(readFileSync(join(root, "compiler", "ast.ts")));
+  h.update(readFileSync(join(root, "syntax", "ast.ts")));
   return h.digest("hex");
 }
 
@@ -57,7 +52,7 @@ function cacheDir(root: string | undefined): string | undefined {
 
 let format: string | undefined;
 
-export async function parseCached(text: string, file: string): Promise<ParseResult> {
+export async function parseCached(text: string, file: string, loadParser: ParserLoader): Promise<ParseResult> {
   const root = packageRoot();
   const dir = cacheDir(root);
   format ??= dir ? parseFormat(root) : "";
@@ -70,8 +65,7 @@ export async function parseCached(text: string, file: string): Promise<ParseResu
       // a miss, or an unreadable entry: parse
     }
   }
-  const { parse } = await import("../grammar/index.js");
-  const result = parse(text, file);
+  const result = (await loadParser()).parse(text, file);
   if (path && result.program) store(dir!, path, result.program);
   return result;
 }

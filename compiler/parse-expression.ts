@@ -1,9 +1,10 @@
 // Parses one expression given outside a file (`--set layers=[2,2,2,2]`, `--input 3xHxW`).
-import type { Expr } from "./ast.js";
-import type { Diagnostic } from "./diagnostics.js";
-import { SourceFile } from "./source.js";
+import type { Expr } from "../syntax/ast.js";
+import type { Diagnostic } from "../syntax/diagnostics.js";
+import type { ParserLoader } from "../syntax/parser-api.js";
+import { SourceFile } from "../syntax/source.js";
 
-export async function parseExpression(text: string, name: string): Promise<{ expr?: Expr; diagnostics: Diagnostic[]; source: SourceFile }> {
-  const { parseExpressionAt } = await import("../grammar/index.js");
+export async function parseExpression(text: string, name: string, loadParser: ParserLoader): Promise<{ expr?: Expr; diagnostics: Diagnostic[]; source: SourceFile }> {
+  const { parseExpressionAt } = await loadParser();
   return { ...parseExpressionAt(text, name, 0), source: new SourceFile(name, text) };
 }

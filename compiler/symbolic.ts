@@ -2,6 +2,8 @@
 // a canonical form so that two sizes that are equal print, and compare, the same.
 // `floor((floor(e/a) + c)/b) = floor((e + c*a)/(a*b))` keeps nested poolings compact:
 // a ResNet stem on H gives (H+3)//4, not ((H+1)//2+1)//2.
+// A size carries its atoms (names and floor divisions) itself: there is no registry of
+// them to grow with every compilation of a long-running process (an editor server).
 
 export type Dim = number | Sym;
 
@@ -14,24 +16,24 @@ interface Atom {
 
 interface Term {
   c: number;
-  atoms: string[]; // sorted atom keys; repeated for powers; [] for the constant
+  atoms: Atom[]; // sorted by key; repeated for powers; [] for the constant
 }
 
-const atoms = new Map<string, Atom>();
+const byKey = (a: Atom, b: Atom) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const termKey = (t: Term) => t.atoms.map((a) => a.key).join("*");
 
 export class Sym {
   private constructor(readonly terms: readonly Term[]) {}
 
   static variable(name: string): Sym {
-    if (!atoms.has(name)) atoms.set(name, { key: name, name });
-    return new Sym([{ c: 1, atoms: [name] }]);
+    return new Sym([{ c: 1, atoms: [{ key: name, name }] }]);
   }
 
   /** Builds a canonical polynomial; returns a plain number when it is constant. */
   static of(terms: Term[]): Dim {
     const merged = new Map<string, Term>();
     for (const t of terms) {
-      const key = t.atoms.join("*");
+      const key = termKey(t);
       const m = merged.get(key);
       if (m) m.c += t.c;
       else merged.set(key, { c: t.c, atoms: t.atoms });
@@ -76,7 +78,7 @@ export function mul(a: Dim, b: Dim): Dim {
   if (typeof b === "number") return scale(a, b);
   const out: Term[] = [];
   for (const x of a.terms)
-    for (const y of b.terms) out.push({ c: x.c * y.c, atoms: [...x.atoms, ...y.atoms].sort() });
+    for (const y of b.terms) out.push({ c: x.c * y.c, atoms: [...x.atoms, ...y.atoms].sort(byKey) });
   return Sym.of(out);
 }
 
@@ -95,15 +97,14 @@ export function floorDiv(a: Dim, k: number): Dim {
   if (other.length === 0) return whole; // floor(r/k) = 0 since 0 <= r < k
   // floor((floor(e/a) + r) / k) = floor((e + r*a) / (a*k))
   if (other.length === 1 && other[0].c === 1 && other[0].atoms.length === 1) {
-    const atom = atoms.get(other[0].atoms[0])!;
+    const atom = other[0].atoms[0];
     if (atom.num !== undefined && atom.den !== undefined) {
       return add(whole, floorDiv(add(atom.num, r * atom.den), atom.den * k));
     }
   }
   const num = Sym.of([...other, { c: r, atoms: [] }]);
-  const key = `(${String(num)})//${k}`;
-  if (!atoms.has(key)) atoms.set(key, { key, num: num as Sym, den: k });
-  return add(whole, Sym.of([{ c: 1, atoms: [key] }]));
+  const atom: Atom = { key: `(${String(num)})//${k}`, num: num as Sym, den: k };
+  return add(whole, Sym.of([{ c: 1, atoms: [atom] }]));
 }
 
 /** ceil(a / k) for a positive integer k. */
@@ -121,7 +122,7 @@ export function evaluate(d: Dim, env: Readonly<Record<string, number>>): number 
   let total = 0;
   for (const t of d.terms) {
     let v = t.c;
-    for (const key of t.atoms) v *= evalAtom(atoms.get(key)!, env);
+    for (const a of t.atoms) v *= evalAtom(a, env);
     total += v;
   }
   return total;
@@ -141,8 +142,7 @@ export function names(d: Dim): string[] {
   if (typeof d === "number") return [];
   const out = new Set<string>();
   for (const t of d.terms)
-    for (const key of t.atoms) {
-      const a = atoms.get(key)!;
+    for (const a of t.atoms) {
       if (a.name !== undefined) out.add(a.name);
       else for (const n of names(a.num!)) out.add(n);
     }
@@ -154,7 +154,7 @@ function printPoly(terms: readonly Term[]): string {
   for (const t of terms) {
     const mag = Math.abs(t.c);
     const wrap = t.atoms.length > 1 || mag !== 1;
-    const shown = t.atoms.map((k) => (wrap && k.includes("//") ? `(${k})` : k));
+    const shown = t.atoms.map(({ key: k }) => (wrap && k.includes("//") ? `(${k})` : k));
     const body = t.atoms.length === 0 ? String(mag) : (mag === 1 ? "" : `${mag}*`) + shown.join("*");
     if (s === "") s = t.c < 0 ? `-${body}` : body;
     else s += t.c < 0 ? ` - ${body}` : ` + ${body}`;

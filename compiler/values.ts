@@ -1,6 +1,6 @@
 // Values of the language's expressions: numbers, booleans, strings, sizes (plain or
 // symbolic), lists, blocks passed as arguments, and the incoming tensor `in`.
-import type { BlockDecl } from "./ast.js";
+import type { BlockDecl } from "../syntax/ast.js";
 import { formatDim, isSym, type Dim, type Sym } from "./symbolic.js";
 
 export type Shape = Dim[];

@@ -1,8 +1,8 @@
 // The CST-to-AST visitor: turns Chevrotain's concrete syntax tree into the typed AST of
 // compiler/ast.ts. It runs only on trees without syntax errors.
 import type { CstElement, CstNode, IToken } from "./chevrotain.js";
-import type * as A from "../compiler/ast.js";
-import type { Span } from "../compiler/diagnostics.js";
+import type * as A from "../syntax/ast.js";
+import type { Span } from "../syntax/diagnostics.js";
 
 type Children = Record<string, CstElement[] | undefined>;
 

@@ -1,8 +1,8 @@
 // Formatting: parse, print canonically, and make sure the printed text means the same:
 // it must parse to the same AST (spans aside) with the same comments, or nothing is
 // returned, so that a printer bug can never change or lose a user's network.
-import type { Program } from "../compiler/ast.js";
-import { Codes, error, type Diagnostic } from "../compiler/diagnostics.js";
+import type { Program } from "../syntax/ast.js";
+import { Codes, error, type Diagnostic } from "../syntax/diagnostics.js";
 import { parse } from "./index.js";
 import { printProgram, type PrintOptions } from "./printer.js";
 

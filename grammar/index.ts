@@ -1,16 +1,13 @@
 // Text to AST: lex, drop insignificant line breaks, parse, build the AST. Every lexing
 // and syntax error is reported, each located; the AST is built only when there are none.
-import type { Expr, Program } from "../compiler/ast.js";
-import { Codes, error, type Diagnostic, type Span } from "../compiler/diagnostics.js";
+import type { ParseResult, ExpressionResult } from "../syntax/parser-api.js";
+import { Codes, error, type Diagnostic, type Span } from "../syntax/diagnostics.js";
 import { AstBuilder, LabelError } from "./cst-to-ast.js";
 import { parser, parseTokens } from "./parser.js";
 import { lexer, significantNewlines } from "./tokens.js";
 import type { IRecognitionException, IToken } from "./chevrotain.js";
 
-export interface ParseResult {
-  program?: Program;
-  diagnostics: Diagnostic[];
-}
+export type { ParseResult } from "../syntax/parser-api.js";
 
 export function parse(text: string, file: string): ParseResult {
   const lexed = lexer.tokenize(text);
@@ -65,7 +62,7 @@ function build(text: string, file: string, tokens: IToken[], commentTokens: ITok
  * Parses `text` as one expression whose first character sits at `offset` of `file`
  * (an expression inside a label template, or a value given on the command line).
  */
-export function parseExpressionAt(text: string, file: string, offset: number): { expr?: Expr; diagnostics: Diagnostic[] } {
+export function parseExpressionAt(text: string, file: string, offset: number): ExpressionResult {
   const prefix = "network _ = _(x = ";
   const r = parse(`${prefix}${text.replace(/\n/g, " ")})`, file);
   const shift = offset - prefix.length;
@@ -77,7 +74,7 @@ export function parseExpressionAt(text: string, file: string, offset: number): {
     if (!diagnostics.length) diagnostics.push(error(Codes.syntax, `not a single value: ${text}`, { file, start: offset, end: limit }));
     return { diagnostics };
   }
-  const expr = JSON.parse(JSON.stringify(item.args[0].value), (k, v) => (k === "span" ? move(v) : v)) as Expr;
+  const expr = JSON.parse(JSON.stringify(item.args[0].value), (k, v) => (k === "span" ? move(v) : v)) as ExpressionResult["expr"];
   return { expr, diagnostics: [] };
 }
 
@@ -97,15 +94,16 @@ function syntaxError(e: IRecognitionException, file: string, text: string): Diag
 function summarizeExpected(msg: string): string {
   // Chevrotain lists alternatives as "one of these possible Token sequences: 1. [A] 2. [B]".
   const alts = [...msg.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1].split(",")[0].trim());
-  const names = [...new Set(alts.length ? alts : [msg.replace(/^token of type -->\s*/, "").replace(/\s*<--.*$/s, "")])];
-  return names.map(prettyToken).slice(0, 8).join(", ");
+  const names = alts.length ? alts : [msg.replace(/^token of type -->\s*/, "").replace(/\s*<--.*$/s, "")];
+  return [...new Set(names.map(prettyToken))].slice(0, 8).join(", "); // Integer and Float are both "a number"
 }
 
 const tokenWords: Record<string, string> = {
   Identifier: "a name", Integer: "a number", Float: "a number", Dims: "a size like 3x3",
   StringLiteral: "a string", LBrace: "'{'", RBrace: "'}'", LParen: "'('", RParen: "')'",
   LBracket: "'['", RBracket: "']'", Comma: "','", Colon: "':'", Equals: "'='", Newline: "a line break",
-  Semicolon: "';'", Dot: "'.'",
+  Semicolon: "';'", Dot: "'.'", EqEq: "'=='", NotEq: "'!='", LessEq: "'<='", GreaterEq: "'>='", Less: "'<'",
+  Greater: "'>'", Plus: "'+'", Minus: "'-'", Star: "'*'", SlashSlash: "'//'", Slash: "'/'", Percent: "'%'",
 };
 function prettyToken(name: string): string {
   const n = name.replace(/^-->\s*|\s*<--$/g, "");

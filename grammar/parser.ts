@@ -1,11 +1,14 @@
 // The Chevrotain parser: text tokens to a concrete syntax tree. One instance is built
 // once and reused. Error recovery is on, so one run reports every syntax error it can.
-import { CstParser, type CstNode, type IToken } from "./chevrotain.js";
+// Declarations and statements are here; expressions and arguments in
+// expression-parser.ts, the grammar this one extends (Chevrotain's grammar inheritance).
+import type { CstNode, IToken } from "./chevrotain.js";
+import { ExpressionParser } from "./expression-parser.js";
 import * as T from "./tokens.js";
 
-class NetParser extends CstParser {
+class NetParser extends ExpressionParser {
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: "onlyOffset", maxLookahead: 2, skipValidations: !process.env.NETC_VALIDATE_GRAMMAR });
+    super();
     this.performSelfAnalysis();
   }
 
@@ -146,22 +149,6 @@ class NetParser extends CstParser {
     });
   });
 
-  argList = this.RULE("argList", () => {
-    this.SUBRULE(this.arg);
-    this.MANY(() => {
-      this.CONSUME(T.Comma);
-      this.SUBRULE2(this.arg);
-    });
-  });
-
-  arg = this.RULE("arg", () => {
-    this.OPTION(() => {
-      this.CONSUME(T.Identifier);
-      this.CONSUME(T.Equals);
-    });
-    this.SUBRULE(this.expression);
-  });
-
   repeatStmt = this.RULE("repeatStmt", () => {
     this.CONSUME(T.Repeat);
     this.SUBRULE(this.expression);
@@ -229,154 +216,6 @@ class NetParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.OPTION(() => this.SUBRULE(this.whenClause));
     this.SUBRULE(this.body);
-  });
-
-  // ---- expressions, loosest binding first --------------------------------------
-  expression = this.RULE("expression", () => {
-    this.SUBRULE(this.orExpr);
-    this.OPTION(() => {
-      this.CONSUME(T.If);
-      this.SUBRULE2(this.orExpr);
-      this.CONSUME(T.Else);
-      this.SUBRULE(this.expression);
-    });
-  });
-
-  orExpr = this.RULE("orExpr", () => {
-    this.SUBRULE(this.andExpr);
-    this.MANY(() => {
-      this.CONSUME(T.Or);
-      this.SUBRULE2(this.andExpr);
-    });
-  });
-
-  andExpr = this.RULE("andExpr", () => {
-    this.SUBRULE(this.notExpr);
-    this.MANY(() => {
-      this.CONSUME(T.And);
-      this.SUBRULE2(this.notExpr);
-    });
-  });
-
-  notExpr = this.RULE("notExpr", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Not);
-          this.SUBRULE(this.notExpr);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.comparison) },
-    ]);
-  });
-
-  comparison = this.RULE("comparison", () => {
-    this.SUBRULE(this.additive);
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.EqEq) },
-        { ALT: () => this.CONSUME(T.NotEq) },
-        { ALT: () => this.CONSUME(T.LessEq) },
-        { ALT: () => this.CONSUME(T.GreaterEq) },
-        { ALT: () => this.CONSUME(T.Less) },
-        { ALT: () => this.CONSUME(T.Greater) },
-      ]);
-      this.SUBRULE2(this.additive);
-    });
-  });
-
-  additive = this.RULE("additive", () => {
-    this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
-      this.SUBRULE2(this.multiplicative);
-    });
-  });
-
-  multiplicative = this.RULE("multiplicative", () => {
-    this.SUBRULE(this.unary);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star) },
-        { ALT: () => this.CONSUME(T.SlashSlash) },
-        { ALT: () => this.CONSUME(T.Slash) },
-        { ALT: () => this.CONSUME(T.Percent) },
-      ]);
-      this.SUBRULE2(this.unary);
-    });
-  });
-
-  unary = this.RULE("unary", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.postfix) },
-    ]);
-  });
-
-  postfix = this.RULE("postfix", () => {
-    this.SUBRULE(this.primary);
-    this.MANY(() =>
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(T.LBracket);
-            this.SUBRULE(this.expression);
-            this.CONSUME(T.RBracket);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Dot);
-            this.CONSUME(T.Identifier);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.LParen);
-            this.OPTION(() => this.SUBRULE(this.argList));
-            this.CONSUME(T.RParen);
-          },
-        },
-      ]),
-    );
-  });
-
-  primary = this.RULE("primary", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Integer) },
-      { ALT: () => this.CONSUME(T.Float) },
-      { ALT: () => this.CONSUME(T.Dims) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => this.CONSUME(T.In) },
-      { ALT: () => this.SUBRULE(this.parenExpr) },
-      { ALT: () => this.SUBRULE(this.listExpr) },
-    ]);
-  });
-
-  parenExpr = this.RULE("parenExpr", () => {
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.RParen);
-  });
-
-  listExpr = this.RULE("listExpr", () => {
-    this.CONSUME(T.LBracket);
-    this.OPTION(() => {
-      this.SUBRULE(this.expression);
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
-        this.OPTION2(() => this.SUBRULE2(this.expression));
-      });
-    });
-    this.CONSUME(T.RBracket);
   });
 }
 

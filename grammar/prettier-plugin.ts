@@ -2,10 +2,10 @@
 // and any editor integration that runs Prettier. It wraps the same parser and printer
 // as `netc fmt`, so both give the same text.
 import type { Plugin } from "prettier";
-import type { Program } from "../compiler/ast.js";
+import type { Program } from "../syntax/ast.js";
 import { parse } from "./index.js";
 import { DEFAULT_WIDTH, programDoc } from "./printer.js";
-import { SourceFile } from "../compiler/source.js";
+import { SourceFile } from "../syntax/source.js";
 
 /** The root Prettier sees. Comments stay inside `program`: the printer places them itself. */
 interface Root {

@@ -5,8 +5,8 @@
 // the source, own-line comments before what follows them, end-of-line comments after
 // what precedes them on that line.
 import { builders, printer } from "prettier/doc";
-import type * as A from "../compiler/ast.js";
-import type { Span } from "../compiler/diagnostics.js";
+import type * as A from "../syntax/ast.js";
+import type { Span } from "../syntax/diagnostics.js";
 
 type Doc = builders.Doc;
 const { group, indent, join, line, softline, hardline } = builders;

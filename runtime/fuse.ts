@@ -8,6 +8,7 @@
 // epilogue, as a bias of the output's full shape.
 // Exact up to float rounding; test/runtime/fuse.test.ts checks it against the unfused run.
 import type { Graph, IRNode } from "../compiler/ir.js";
+import { liveness } from "../compiler/liveness.js";
 
 export interface Fusion {
   conv: IRNode;
@@ -20,12 +21,10 @@ export interface Fusion {
 }
 
 export function planFusions(g: Graph): Map<number, Fusion> {
-  const users = new Map<number, number[]>();
-  for (const n of g.nodes) for (const i of n.inputs) users.set(i, [...(users.get(i) ?? []), n.id]);
-  const outputs = new Set(g.outputs.map((o) => o.node));
+  const { users, outputs } = liveness(g);
   const only = (id: number): IRNode | undefined => {
-    const u = users.get(id);
-    return u && u.length === 1 && !outputs.has(id) ? g.nodes[u[0]] : undefined;
+    const u = users[id];
+    return u.length === 1 && !outputs.has(id) ? g.nodes[u[0]] : undefined;
   };
   const plan = new Map<number, Fusion>();
   for (const conv of g.nodes) {

@@ -9,4 +9,6 @@ export { loadSafetensors, saveSafetensorsAtomically, WeightsError } from "./safe
 export { readNpy, writeNpy, NpyError } from "./npy.js";
 export { loadImage, ImageError, IMAGENET_MEAN, IMAGENET_STD, type ImageOptions } from "./image.js";
 export { imagenetClasses } from "./labels.js";
+export { loadInput, type InputOptions } from "./input.js";
+export { classMap, LabelsError, readLabels, topClasses } from "./predictions.js";
 export { ParallelModel } from "./parallel.js";

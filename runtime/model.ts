@@ -7,9 +7,11 @@ import type { Graph, IRNode } from "../compiler/ir.js";
 import { weightName } from "../compiler/ir.js";
 import { convolve, convPlan, kernels, fromTorch, toTorch, RuntimeError, type RunContext, type Weights } from "./kernels.js";
 import { planFusions, type Fusion } from "./fuse.js";
+import { liveness } from "../compiler/liveness.js";
 import type { StateTensor } from "./state.js";
 import { mulberry32 } from "./random.js";
 import { assertFitsDevice } from "./webgpu.js";
+import { initialValues } from "./init.js";
 
 let nextVariable = 0;
 
@@ -69,9 +71,7 @@ export class Model {
       this.nodeWeights[node.id] = weights;
     }
     assertFitsDevice(this.slots.filter((s) => s.kind !== "counter").map((s) => ({ name: s.name, shape: s.torchShape })));
-    this.lastUse = new Int32Array(graph.nodes.length).fill(-1);
-    for (const n of graph.nodes) for (const i of n.inputs) this.lastUse[i] = n.id;
-    for (const o of graph.outputs) this.lastUse[o.node] = graph.nodes.length;
+    this.lastUse = liveness(graph).lastUse;
     this.fusions = planFusions(graph);
     for (const f of this.fusions.values()) for (const id of f.skipped) this.skipped.add(id);
   }
@@ -298,31 +298,4 @@ function checkInput(t: tf.Tensor, shape: number[], name: string) {
   const got = t.shape.slice(1).join("x");
   if (t.rank !== shape.length + 1 || got !== want)
     throw new RuntimeError(`input ${name} must be N x ${want} (PyTorch layout, batch first), got ${t.shape.join("x")}`);
-}
-
-/** PyTorch's default initialisation of each weight. */
-function initialValues(node: IRNode, name: string, shape: number[], random: () => number): Float32Array {
-  const n = shape.reduce((p, d) => p * d, 1);
-  const fill = (v: number) => new Float32Array(n).fill(v);
-  const uniform = (bound: number) => {
-    const a = new Float32Array(n);
-    for (let i = 0; i < n; i++) a[i] = (random() * 2 - 1) * bound;
-    return a;
-  };
-  switch (node.op) {
-    case "conv":
-    case "convtranspose":
-    case "linear": {
-      // kaiming_uniform_(a=sqrt(5)) for weights: bound 1/sqrt(fan_in); biases alike.
-      const w = node.weights[0].shape;
-      const fanIn = w.slice(1).reduce((p, d) => p * d, 1);
-      return uniform(1 / Math.sqrt(fanIn));
-    }
-    case "batchnorm":
-    case "groupnorm":
-      return fill(name === "weight" || name === "running_var" ? 1 : 0);
-    case "prelu":
-      return fill(node.attrs.init as number);
-  }
-  return fill(0);
 }

@@ -1,70 +1,9 @@
 // The built command line (`node bin/netc.js`), run as a child process: exit codes,
 // what goes to stdout and stderr, and numbers checked against hand computations.
-import { execSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { json, netc, noStackTrace, tableRows, useCli, write } from "./support/cli.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const BIN = join(ROOT, "bin", "netc.js");
-
-let dir: string;
-let cacheDir: string;
-
-beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist", "bundle", "netc.js"))) execSync("npm run build", { cwd: ROOT, stdio: "inherit" });
-  dir = mkdtempSync(join(tmpdir(), "netc-cli-"));
-  cacheDir = mkdtempSync(join(tmpdir(), "netc-cli-cache-"));
-}, 180_000);
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(cacheDir, { recursive: true, force: true });
-});
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  signal: NodeJS.Signals | null;
-}
-
-function netc(args: string[], timeout = 30_000): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    timeout,
-    env: { ...process.env, NO_COLOR: "1", NETC_CACHE_DIR: cacheDir, NETC_NO_CACHE: "" },
-  });
-  return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "", signal: r.signal };
-}
-
-const json = (args: string[]) => {
-  const r = netc([...args, "--json"]);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-};
-
-/** Table rows (the lines between the second and the third rule). */
-function tableRows(out: string): string[] {
-  const lines = out.split("\n");
-  const rules = lines.map((l, i) => (/^=+$/.test(l) ? i : -1)).filter((i) => i >= 0);
-  expect(rules.length).toBeGreaterThanOrEqual(3);
-  return lines.slice(rules[1] + 1, rules[2]);
-}
-
-const noStackTrace = (s: string) => {
-  expect(s).not.toMatch(/^\s+at /m);
-  expect(s).not.toMatch(/internal error/);
-};
-
-function write(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+useCli();
 
 describe("netc summary", () => {
   it("lenet5 prints a table with 44,426 parameters", () => {
@@ -170,64 +109,6 @@ describe("netc summary", () => {
     expect(r.stdout).toBe("");
     noStackTrace(r.stderr);
   });
-});
-
-describe("netc check", () => {
-  it("exits 0 on a good file", () => {
-    const p = write("good.net", "network good {\n  input 3x32x32\n  conv 8, 3x3, pad = 1\n  relu\n  flatten\n  linear 10\n}\n");
-    const r = netc(["check", p]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("ok");
-    expect(r.stderr).toBe("");
-  });
-
-  it("exits 1 on a bad file, with diagnostics on stderr and no stack trace", () => {
-    const p = write("bad.net", "network bad {\n  input 3x32x32\n  conv 8, 3x3\n  flatten\n  conv 16, 3x3\n}\n");
-    const r = netc(["check", p]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("error[E0301]");
-    expect(r.stderr).toContain("bad.net:5:3");
-    expect(r.stdout).not.toContain("error");
-    noStackTrace(r.stderr);
-    noStackTrace(r.stdout);
-  });
-
-  it("exits 1 on a syntax error, with no stack trace", () => {
-    const p = write("syntax.net", "network s {\n  input 3x32x32 )\n}\n");
-    const r = netc(["check", p]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("E0102");
-    noStackTrace(r.stderr);
-  });
-
-  it("checks every library file", () => {
-    const r = netc(["check", ...["lenet5", "resnet", "vgg", "alexnet"].map((n) => join(ROOT, "networks", `${n}.net`))]);
-    expect(r.code, r.stderr).toBe(0);
-  });
-
-  it("a missing file exits 1 with a message", () => {
-    const r = netc(["check", join(dir, "absent.net")]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("absent.net");
-    noStackTrace(r.stderr);
-  });
-
-  // Pathological input must end in a diagnostic (exit 1), neither hanging nor crashing (70).
-  const pathological: [string, string][] = [
-    ["nested empty repeats", "network n {\n  input 3x8x8\n  repeat 1000000 {\n    repeat 1000000 {\n    }\n  }\n}\n"],
-    ["deeply nested parentheses", `network n {\n  input 3x8x8\n  let a = ${"(".repeat(3000)}1${")".repeat(3000)}\n  relu\n}\n`],
-    ["a variant with a very long expression", `network n(a = 1) {\n  input 3x8x8\n  relu\n}\nnetwork v = n(a = ${"1 + ".repeat(20000)}1)\n`],
-  ];
-  for (const [what, text] of pathological) {
-    it(`${what}: exits 1 within seconds, without an internal error`, () => {
-      const p = write(`${what.replace(/\W+/g, "-")}.net`, text);
-      const r = netc(["check", p], 12_000);
-      expect(r.signal, "killed after 12 s: it hangs").toBeNull();
-      expect(r.code, r.stderr.slice(0, 500)).toBe(1);
-      expect(r.stderr).toMatch(/error\[E\d{4}\]/);
-      noStackTrace(r.stderr);
-    }, 30_000);
-  }
 });
 
 describe("usage errors", () => {

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileFile, type Compiled } from "../compiler/compile.js";
-import type { Diagnostic } from "../compiler/diagnostics.js";
-import { renderDiagnostics } from "../compiler/render-diagnostics.js";
+import type { Diagnostic } from "../syntax/diagnostics.js";
+import { renderDiagnostics } from "../syntax/render-diagnostics.js";
 
 let dir: string;
 beforeAll(() => {

@@ -15,7 +15,7 @@ let dir: string;
 beforeAll(() => {
   if (!existsSync(join(ROOT, "dist", "bundle", "netc.js"))) execSync("npm run build", { cwd: ROOT, stdio: "inherit" });
   dir = mkdtempSync(join(tmpdir(), "netc-fmt-"));
-}, 180_000);
+});
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,7 +2,7 @@
 // breaks end statements only where they should, and errors are all reported.
 import { describe, expect, it } from "vitest";
 import { parse } from "../grammar/index.js";
-import type { Expr, Stmt } from "../compiler/ast.js";
+import type { Expr, Stmt } from "../syntax/ast.js";
 
 function body(text: string): Stmt[] {
   const r = parse(`network n {\n${text}\n}`, "t.net");

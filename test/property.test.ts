@@ -12,7 +12,7 @@ import { parse } from "../grammar/index.js";
 import { compileFile, type Compiled } from "../compiler/compile.js";
 import { count } from "../compiler/count.js";
 import { summaryJson, summaryTable } from "../compiler/summary.js";
-import type { Diagnostic } from "../compiler/diagnostics.js";
+import type { Diagnostic } from "../syntax/diagnostics.js";
 import { arbitraryText, library, libraryFiles, mutate, mutatedLibrary, mutation, networksOf, validNetwork } from "./support/generators.js";
 
 const FUZZ_FILE = join(fileURLToPath(new URL(".", import.meta.url)), "fuzz-input.net"); // never written: text is given

@@ -17,7 +17,7 @@ function netc(...args: string[]) {
 
 beforeAll(() => {
   if (!existsSync(join(root, "dist/bundle/netc.js"))) execFileSync("npm", ["run", "build"], { cwd: root, stdio: "ignore" });
-}, 120_000);
+});
 
 describe("netc run", () => {
   it("writes the output PyTorch gives for the same weights and input", () => {
@@ -104,7 +104,7 @@ describe("netc train", () => {
     // the checkpoint is a state dict netc run loads
     const run = netc("run", "lenet5", "--weights", ck, "--input", join(parity, "lenet5.input.npy"));
     expect(run.code, run.err).toBe(0);
-  }, 60_000);
+  });
 
   const bad = (what: string, args: string[], message: RegExp) =>
     it(`explains ${what}`, () => {
@@ -148,7 +148,7 @@ describe("a trained network", () => {
       if (Number(r.out.trim().split(/\s+/)[0]) === test.y[i]) right++;
     }
     expect(right).toBeGreaterThanOrEqual(picks.length - 1); // ~96% accurate: at most one miss
-  }, 90_000);
+  });
 });
 
 describe("dense prediction", () => {
@@ -191,5 +191,5 @@ describe("netc train on an image folder", () => {
     const j = JSON.parse(r.out.trim().split("\n").pop()!);
     expect(j.epochs).toBe(8);
     expect(j.history[7].trainLoss).toBeLessThan(j.history[0].trainLoss);
-  }, 60_000);
+  });
 });

@@ -1,0 +1,86 @@
+// Layer binding: a layer call's arguments bound to the op's parameters and converted to
+// their types; then the op's output shape, weights and MACs, inferred from its input,
+// become a node of the graph. Merges (add, mul, concat) likewise, from their branches. An op's complaint about its input or arguments becomes a
+// diagnostic located at the argument (or the call) and at where the input came from.
+import type * as A from "../syntax/ast.js";
+import { Codes, error, withNote, type Diagnostic } from "../syntax/diagnostics.js";
+import { bindArgs } from "./bind-args.js";
+import { EvalError } from "./evaluate.js";
+import { childName, type Frame, type GraphBuilder, type Naming, type Tensor } from "./graph-builder.js";
+import { mergeShapes, MergeError } from "./merge.js";
+import { convertArg, ArgTypeError } from "./op-args.js";
+import { OpError, type Args, type OpResult, type OpSpec } from "./ops.js";
+import { formatShape, isUnknown, type Shape, type Value } from "./values.js";
+
+export interface GraphContext {
+  graph: GraphBuilder;
+  naming: Naming;
+  frame: Frame;
+}
+
+export interface LayerContext extends GraphContext {  /** Evaluates an argument's expression where the call stands. */
+  evaluate(e: A.Expr): Value;
+}
+
+export function bindLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Tensor): Tensor {
+  const params = op.args.map((a) => ({ name: a.name, required: a.default === undefined && !a.defaultFrom }));
+  const bound = bindArgs(op.name, params, s.args, s.calleeSpan);
+  const attrs: Args = {};
+  let unknown = false;
+  for (const spec of op.args) {
+    const a = bound.get(spec.name);
+    if (!a) {
+      attrs[spec.name] = spec.defaultFrom ? attrs[spec.defaultFrom] : spec.default;
+      continue;
+    }
+    try {
+      attrs[spec.name] = convertArg(spec.type, cx.evaluate(a.value), `${op.name}'s ${spec.name}`);
+    } catch (e) {
+      if (e instanceof ArgTypeError) throw new EvalError(e.message, a.value.span, Codes.badArgument);
+      throw e;
+    }
+    if (isUnknown(attrs[spec.name] as Value)) unknown = true;
+  }
+  const g = cx.graph;
+  let result: OpResult = { shape: [] };
+  let shape: Shape | null = null;
+  if (input.shape && !unknown) {
+    try {
+      result = op.infer(attrs, input.shape);
+      shape = g.checkSize(result.shape, op.name);
+    } catch (e) {
+      if (!(e instanceof OpError)) throw e;
+      g.report(g.located(opError(g, e, op, s, bound, input), cx.frame));
+    }
+  }
+  g.countExactly(result, s.span);
+  const node = { op: op.name, name: "", attrs, inputs: [input.node], shape, weights: result.weights ?? [], macs: result.macs ?? 0, span: s.span };
+  node.name = childName(cx.naming, s.label);
+  return g.addNode(node, cx.naming, s.label?.name ?? op.name);
+}
+
+function opError(g: GraphBuilder, e: OpError, op: OpSpec, s: A.CallStmt, bound: Map<string, A.Arg>, input: Tensor): Diagnostic {
+  const argSpan = e.arg ? bound.get(e.arg)?.span : undefined;
+  const code = e.inputProblem ? Codes.shapeRank : Codes.shapeInvalid;
+  const d = error(code, e.message, argSpan ?? s.span, e.inputProblem ? `${op.name} gets ${formatShape(input.shape!)} here` : undefined);
+  if (e.inputProblem) g.origin(d, input);
+  return d;
+}
+
+export function bindMerge(op: "add" | "mul" | "concat", parts: Tensor[], s: A.Stmt, cx: GraphContext, exact: boolean): Tensor {
+  const g = cx.graph;
+  let shape: Shape | null = null;
+  if (parts.every((p) => p.shape)) {
+    try {
+      shape = mergeShapes(op, parts.map((p) => p.shape!), exact);
+    } catch (e) {
+      if (!(e instanceof MergeError)) throw e;
+      const d = error(Codes.shapeMismatch, e.message, s.span, `${op} of ${parts.length} branches`);
+      for (const i of e.culprits) g.origin(d, parts[i], `branch ${i + 1}`);
+      if (exact) withNote(d, "a residual adds its body to its input: give it a `shortcut { ... }` that makes the shapes agree");
+      g.report(g.located(d, cx.frame));
+    }
+  }
+  const node = { op, name: cx.naming.prefix + op, attrs: {}, inputs: parts.map((p) => p.node), shape, weights: [], macs: 0, span: s.span };
+  return g.addNode(node, cx.naming, op);
+}

@@ -1,0 +1,125 @@
+// Graph building for elaboration: the nodes, inputs and outputs of the graph IR, the
+// module tree that names them as PyTorch would, the limits that bound a graph's size,
+// and the pass's diagnostics (each reported once, located at the block call that led
+// there). Naming follows PyTorch: a label names a module; an unlabelled layer or block
+// call takes its position in the enclosing module (from 0); unlabelled braces,
+// combinators, repeats and conditions are transparent.
+import type * as A from "../syntax/ast.js";
+import { Abort, Codes, error, withLabel, type Diagnostic, type Span } from "../syntax/diagnostics.js";
+import type { IRNode, ModuleNode, Port } from "./ir.js";
+import type { ModuleScope } from "./modules.js";
+import { OpError, type OpResult } from "./ops.js";
+import { EvalError } from "./evaluate.js";
+import { formatShape, typeName, type Shape, type Value } from "./values.js";
+
+export const LIMITS = { nodes: 1_000_000, depth: 200, steps: 20_000_000, repeat: 1_000_000 };
+export const MAX_DIM = 2 ** 31 - 1;
+
+export interface Tensor {
+  node: number;
+  shape: Shape | null; // null after an upstream error
+}
+
+/** Where new modules go: the enclosing module, its name prefix, its child counter. */
+export interface Naming {
+  prefix: string;
+  counter: { n: number };
+  module: ModuleNode;
+}
+
+/** One network or block body being run: its declarations, its labelled values. */
+export interface Frame {
+  scope: ModuleScope;
+  labels: Map<string, Tensor>;
+  depth: number;
+  block?: string;
+  callSite?: Span;
+  parent?: Frame;
+}
+
+/** The next child's name: its label, or its position in the enclosing module. */
+export function childName(naming: Naming, label?: A.Label): string {
+  const index = naming.counter.n++;
+  return naming.prefix + (label ? label.name : String(index));
+}
+
+/** Opens a child module named by `label` and returns the naming inside it. */
+export function openModule(naming: Naming, label: A.Label, type: string, kind: ModuleNode["kind"], span: Span): Naming {
+  const name = childName(naming, label);
+  const module: ModuleNode = { name, label: label.name, type, kind, children: [], span };
+  naming.module.children.push(module);
+  return { prefix: `${name}.`, counter: { n: 0 }, module };
+}
+
+/** A template label's name: its text with each `{expression}` evaluated. */
+export function templateLabel(label: A.Label, evaluate: (e: A.Expr) => Value): A.Label {
+  const name = label.parts!.map((p) => {
+    if (typeof p === "string") return p;
+    const v = evaluate(p);
+    if (typeof v === "string" || (typeof v === "number" && Number.isInteger(v))) return String(v);
+    throw new EvalError(`a label part must be an integer or a string, got ${typeName(v)}`, p.span, Codes.type);
+  }).join("");
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new EvalError(`"${name}" is not a valid label (letters, digits, _)`, label.span, Codes.badArgument);
+  return { name, span: label.span };
+}
+
+export class GraphBuilder {
+  readonly nodes: IRNode[] = [];
+  readonly inputs: Port[] = [];
+  readonly outputs: Port[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly reported = new Set<string>();
+  private readonly totals = { values: 0, macs: 0 };
+
+  addNode(n: Omit<IRNode, "id">, naming: Naming, label: string): Tensor {
+    if (this.nodes.length >= LIMITS.nodes)
+      throw new Abort(error(Codes.limit, `the network has more than ${LIMITS.nodes} layers`, n.span, "while adding this layer"));
+    const node: IRNode = { id: this.nodes.length, ...n };
+    this.nodes.push(node);
+    naming.module.children.push({ name: n.name, label, type: n.op, kind: "layer", children: [], node: node.id, output: node.id, span: n.span });
+    return { node: node.id, shape: n.shape };
+  }
+
+  /** Totals stay exact in double precision (below 2^53), or elaboration stops. */
+  countExactly(r: OpResult, span: Span) {
+    for (const w of r.weights ?? []) this.totals.values += w.shape.reduce((p, d) => p * d, 1);
+    if (typeof r.macs === "number") this.totals.macs += r.macs;
+    if (this.totals.values > Number.MAX_SAFE_INTEGER || this.totals.macs > Number.MAX_SAFE_INTEGER)
+      throw new Abort(error(Codes.limit, "the network's parameter or MAC count passes 2^53, where counts stop being exact", span, "at this layer"));
+  }
+
+  checkSize(shape: Shape, op: string): Shape {
+    let n = 1;
+    for (const d of shape) {
+      if (typeof d !== "number") continue;
+      if (!Number.isInteger(d) || d < 1) throw new OpError(`${op}'s output would have a dimension of ${d}`, undefined, true);
+      n *= d;
+      if (d > MAX_DIM || n > Number.MAX_SAFE_INTEGER) throw new OpError(`${op}'s output ${formatShape(shape)} is too large`);
+    }
+    return shape;
+  }
+
+  /** Adds a secondary label at the place a tensor's shape comes from. */
+  origin(d: Diagnostic, t: Tensor, what = "the input") {
+    const n = this.nodes[t.node];
+    const shape = t.shape ? formatShape(t.shape) : "?";
+    const where = n.op === "input" ? `the network input is ${shape}` : `${what}, ${shape}, comes from this ${n.op}`;
+    withLabel(d, n.span, where);
+  }
+
+  /** Points a diagnostic raised inside a block at the call that led there too. */
+  located(d: Diagnostic, frame: Frame): Diagnostic {
+    if (frame.callSite && frame.block && d.labels.length > 0) withLabel(d, frame.callSite, `in this use of ${frame.block}`);
+    return d;
+  }
+
+  /** Adds a diagnostic, unless the same one (code, message, place) was reported before. */
+  report(d: Diagnostic) {
+    d.notes = d.notes.filter((n) => n);
+    const p = d.labels[0]?.span;
+    const key = `${d.code} ${d.message} ${p?.file}:${p?.start}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.diagnostics.push(d);
+  }
+}
