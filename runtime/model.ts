@@ -275,7 +275,7 @@ function checkInput(t: tf.Tensor, shape: number[], name: string) {
 }
 
 /** PyTorch's default initialisation of each weight. */
-function initialValues(node: IRNode, name: string, shape: number[], random: () => number): Float32Array {
+export function initialValues(node: IRNode, name: string, shape: number[], random: () => number): Float32Array {
   const n = shape.reduce((p, d) => p * d, 1);
   const fill = (v: number) => new Float32Array(n).fill(v);
   const uniform = (bound: number) => {
