@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
-export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend wasm|cpu|tensorflow] [--json]
+export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend wasm|cpu|tensorflow|onnxruntime] [--json]
 
 Times NET's inference (batch norm folded, activations fused) on random input with
 random weights: the median time of a batch over N runs after two warm-up runs. A batch
@@ -14,7 +14,8 @@ options:
   --batch B          images per batch (default 1)
   --threads T        threads sharing a batch (default: the number of cores)
   --iterations N     timed runs (default 5)
-  --backend NAME     wasm (default), cpu, or tensorflow
+  --backend NAME     wasm (default), cpu, tensorflow, or onnxruntime (the network exported
+                     to ONNX, run by onnxruntime-node; --threads sets its intra-op threads)
   --json             print { network, backend, batch, msPerBatch, imagesPerSecond, runs }
   -h, --help         show this help`;
 
@@ -38,6 +39,18 @@ export async function bench(argv: string[], out: Out): Promise<number> {
   const compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
+  if (values.backend?.startsWith("onnxruntime")) {
+    // the network exported to ONNX and timed in onnxruntime-node (export/onnx/session.ts)
+    const ox = await import("../export/onnx/session.js");
+    try {
+      const r = await ox.benchOnnx(graph, { batch, iterations, backend: values.backend, threads: values.threads === undefined ? undefined : threads });
+      return printResult(out, !!values.json, { network: graph.network, backend: r.backend, batch, threads: r.threads, times: r.times });
+    } catch (e) {
+      if (!(e instanceof ox.OnnxRuntimeError || e instanceof ox.ExportError)) throw e;
+      out.stderr(`netc bench: ${e.message}`);
+      return EXIT.errors;
+    }
+  }
   const rt = await import("../runtime/index.js");
   let tf;
   try {
@@ -63,9 +76,14 @@ export async function bench(argv: string[], out: Out): Promise<number> {
   } finally {
     await parallel.close(); // workers would keep the process alive
   }
+  return printResult(out, !!values.json, { network: graph.network, backend: tf.getBackend(), batch, threads: used, times });
+}
+
+function printResult(out: Out, json: boolean, r: { network: string; backend: string; batch: number; threads: number; times: number[] }): number {
+  const { network, backend, batch, threads: used, times } = r;
   const ms = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
-  const result = { network: graph.network, backend: tf.getBackend(), batch, threads: used, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)) };
-  if (values.json) out.stdout(JSON.stringify(result));
-  else out.stdout(`${result.network} on ${result.backend}, batch ${batch}, ${used} thread${used > 1 ? "s" : ""}: ${result.msPerBatch} ms per batch, ${result.imagesPerSecond} images/s (median of ${iterations})`);
+  const result = { network, backend, batch, threads: used, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)) };
+  if (json) out.stdout(JSON.stringify(result));
+  else out.stdout(`${result.network} on ${result.backend}, batch ${batch}, ${used} thread${used > 1 ? "s" : ""}: ${result.msPerBatch} ms per batch, ${result.imagesPerSecond} images/s (median of ${times.length})`);
   return EXIT.ok;
 }

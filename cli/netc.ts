@@ -6,6 +6,7 @@ import { run, runHelp } from "./run.js";
 import { bench, benchHelp } from "./bench.js";
 import { train, trainHelp } from "./train.js";
 import { convolutionizeCommand, convolutionizeHelp } from "./convolutionize.js";
+import { exportCommand, exportHelp } from "./export.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
 import { summary, summaryHelp } from "./summary.js";
@@ -19,6 +20,7 @@ const commands: Record<string, { run: (argv: string[], out: Out) => Promise<numb
   bench: { run: bench, help: benchHelp },
   train: { run: train, help: trainHelp },
   convolutionize: { run: convolutionizeCommand, help: convolutionizeHelp },
+  export: { run: exportCommand, help: exportHelp },
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -34,6 +36,7 @@ commands:
   bench NET         inference throughput (--batch, --json)
   train NET         train on mnist or a folder of class folders, with checkpoints
   convolutionize NET  rewrite linear layers as convolutions (dense prediction)
+  export NET        write the network and its weights as an ONNX model (--format onnx -o FILE)
 
 Run \`netc <command> --help\` for a command's options.`;
 

@@ -7,6 +7,7 @@
 //   const [y] = await runOnnx(session, [{ shape: [8, 3, 224, 224], data }]);
 //   await session.release();
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Graph } from "../../compiler/ir.js";
@@ -15,6 +16,8 @@ import { initialValues, WeightsMismatchError, type LoadReport } from "../../runt
 import { mulberry32 } from "../../runtime/random.js";
 import type { StateDict, StateTensor } from "../../runtime/state.js";
 import { exportOnnx, type OnnxExportOptions } from "./export.js";
+
+export { ExportError } from "./export.js";
 
 type Ort = typeof import("onnxruntime-node");
 
@@ -97,6 +100,80 @@ function cudaInstalled(): boolean {
 export async function defaultProviders(): Promise<OnnxProvider[]> {
   const have = await availableProviders();
   return have.includes("cuda") ? ["cuda", "cpu"] : ["cpu"];
+}
+
+/** The providers a backend name asks for: onnxruntime (CUDA if installed, else CPU), onnxruntime-webgpu, onnxruntime-cuda, onnxruntime-cpu. */
+export async function providersFor(backend: string): Promise<OnnxProvider[]> {
+  const kind = backend.replace(/^onnxruntime-?/, "");
+  if (kind === "") return defaultProviders();
+  if (kind === "cpu") return ["cpu"];
+  if (kind === "webgpu" || kind === "cuda") {
+    if (!(await availableProviders()).includes(kind))
+      throw new OnnxRuntimeError(kind === "cuda"
+        ? "onnxruntime's CUDA provider is not installed: reinstall onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12 where its download is reachable"
+        : "this onnxruntime-node has no WebGPU provider");
+    return [kind, "cpu"];
+  }
+  throw new OnnxRuntimeError(`unknown backend ${backend}: onnxruntime, onnxruntime-cpu, onnxruntime-webgpu or onnxruntime-cuda`);
+}
+
+/** Weights from a safetensors file (or the initial ones) for one onnxruntime run, with the runtime's checks. */
+export async function loadStateFor(graph: Graph, weights: string | undefined, strict: boolean, warn: (s: string) => void): Promise<StateDict> {
+  if (!weights) {
+    warn("no --weights: running on random initial weights");
+    return randomStateDict(graph);
+  }
+  const { loadSafetensors } = await import("../../runtime/safetensors.js");
+  const { state, report: r } = fitStateDict(graph, await loadSafetensors(weights), { strict, source: weights });
+  const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
+  if (skipped) warn(`loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
+  return state;
+}
+
+/** One inference for `netc run`: weights loaded and checked, the session opened, run, released. */
+export async function runOnce(
+  graph: Graph,
+  input: OnnxTensor,
+  opts: { weights?: string; strict?: string; backend?: string; warn: (s: string) => void },
+): Promise<OnnxTensor> {
+  const state = await loadStateFor(graph, opts.weights, opts.strict !== "false", opts.warn);
+  const session = await createOnnxSession(graph, state, { providers: await providersFor(opts.backend ?? "onnxruntime") });
+  try {
+    return (await session.run([input]))[0];
+  } finally {
+    await session.release();
+  }
+}
+
+/**
+ * `netc bench --backend onnxruntime`: random weights and input, two warm-up runs, then
+ * the time of each of `iterations` runs (ms).
+ */
+export async function benchOnnx(
+  graph: Graph,
+  opts: { batch: number; iterations: number; backend?: string; threads?: number },
+): Promise<{ backend: string; threads: number; times: number[] }> {
+  const providers = await providersFor(opts.backend ?? "onnxruntime");
+  const session = await createOnnxSession(graph, randomStateDict(graph), { providers, threads: opts.threads });
+  const random = mulberry32(1);
+  const inputs = graph.inputs.map((p) => {
+    const shape = [opts.batch, ...(graph.nodes[p.node].shape as number[])];
+    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < data.length; i++) data[i] = random() * 2 - 1;
+    return { shape, data };
+  });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < opts.iterations + 2; i++) {
+      const t = performance.now();
+      await session.run(inputs);
+      if (i >= 2) times.push(performance.now() - t);
+    }
+  } finally {
+    await session.release();
+  }
+  const threads = opts.threads ?? availableParallelism();
+  return { backend: `onnxruntime (${providers[0]})`, threads, times };
 }
 
 /** Exports the network with these weights and opens an onnxruntime session on it. */
