@@ -4,6 +4,13 @@ import { AttrType, DataType, type AttributeProto, type NodeProto, type TensorPro
 
 export class ExportError extends Error {}
 
+/** The weights of a model stored in a file beside it: the file's name, its pieces, its length. */
+export interface ExternalData {
+  location: string;
+  chunks: { offset: number; bytes: Uint8Array }[];
+  length: number;
+}
+
 /** An attribute value, tagged with its ONNX type. */
 export type Attr = { int: number } | { float: number } | { ints: number[] } | { floats: number[] } | { string: string };
 export const int = (v: number): Attr => ({ int: v });
@@ -55,10 +62,21 @@ export class GraphBuilder {
     return output;
   }
 
-  initializer(name: string, dims: number[], data: Float32Array | BigInt64Array): string {
+  /** Where weights go when they are stored outside the model (ONNX's external data). */
+  external?: ExternalData;
+
+  /** A tensor by name: its bytes in the model, or, for weights with external data, in that file. */
+  initializer(name: string, dims: number[], data: Float32Array | BigInt64Array, weight = false): string {
     const data_type = data instanceof Float32Array ? DataType.FLOAT : DataType.INT64;
-    // copy: the caller's array may be a view into a larger buffer it reuses
-    this.initializers.push({ name, dims, data_type, raw_data: bytesOf(data).slice() });
+    const bytes = bytesOf(data); // a view: the caller's arrays are not changed afterwards
+    const ext = this.external;
+    if (weight && ext && bytes.length >= 1024) {
+      const offset = Math.ceil(ext.length / 64) * 64; // aligned, as onnx's own writer does
+      ext.chunks.push({ offset, bytes });
+      ext.length = offset + bytes.length;
+      const external_data = [{ key: "location", value: ext.location }, { key: "offset", value: String(offset) }, { key: "length", value: String(bytes.length) }];
+      this.initializers.push({ name, dims, data_type, external_data, data_location: 1 });
+    } else this.initializers.push({ name, dims, data_type, raw_data: bytes });
     return name;
   }
 

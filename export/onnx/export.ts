@@ -4,14 +4,14 @@
 import type { Graph, IRNode } from "../../compiler/ir.js";
 import { weightName } from "../../compiler/ir.js";
 import type { StateDict } from "../../runtime/state.js";
-import { ExportError, GraphBuilder } from "./builder.js";
+import { ExportError, GraphBuilder, type ExternalData } from "./builder.js";
 import { activations, shapes } from "./elementwise.js";
 import { batchnorm, conv, convtranspose, groupnorm, linear, lrn, type Converter } from "./layers.js";
 import { adaptiveavgpool, adaptivemaxpool, avgpool, maxpool } from "./pooling.js";
 import { DataType, encodeModel, IR_VERSION, type ModelProto, type ValueInfoProto } from "./proto.js";
 import { foldBatchNorms } from "./fold.js";
 
-export { ExportError };
+export { ExportError, type ExternalData };
 
 export const DEFAULT_OPSET = 17;
 /** Opsets the exporter writes: 13 (Squeeze/Split/ReduceSum with axes inputs) to 21. */
@@ -37,13 +37,23 @@ const converters: Record<string, Converter> = {
 /** The ops the exporter writes (every op the runtime runs). */
 export const exportedOps = (): string[] => Object.keys(converters);
 
-/** The network as ONNX protobuf bytes. */
+/** The network as ONNX protobuf bytes, weights included. */
 export function exportOnnx(graph: Graph, state: StateDict, opts: OnnxExportOptions = {}): Uint8Array {
-  return encodeModel(onnxModel(graph, state, opts));
+  return encodeModel(onnxModel(graph, state, opts).model);
+}
+
+/**
+ * The network as ONNX bytes whose weights are stored in a file beside the model, named
+ * `location` (ONNX's external data: for models over protobuf's 2 GB, or to share weights).
+ * The caller writes `external.chunks` at their offsets into that file.
+ */
+export function exportOnnxExternal(graph: Graph, state: StateDict, location: string, opts: OnnxExportOptions = {}): { model: Uint8Array; external: ExternalData } {
+  const { model, external } = onnxModel(graph, state, opts, { location, chunks: [], length: 0 });
+  return { model: encodeModel(model), external: external! };
 }
 
 /** The network as an ONNX ModelProto object (before encoding). */
-export function onnxModel(graph: Graph, state: StateDict, opts: OnnxExportOptions = {}): ModelProto {
+export function onnxModel(graph: Graph, state: StateDict, opts: OnnxExportOptions = {}, external?: ExternalData): { model: ModelProto; external?: ExternalData } {
   const opset = opts.opset ?? DEFAULT_OPSET;
   if (!Number.isInteger(opset) || opset < OPSETS.min || opset > OPSETS.max)
     throw new ExportError(`opset ${opset} is not supported: netc writes opsets ${OPSETS.min} to ${OPSETS.max}`);
@@ -51,6 +61,7 @@ export function onnxModel(graph: Graph, state: StateDict, opts: OnnxExportOption
   if (batch !== "dynamic" && !(Number.isInteger(batch) && batch > 0)) throw new ExportError(`the batch must be a positive whole number or "dynamic", got ${batch}`);
   checkConcrete(graph);
   const b = new GraphBuilder(opset);
+  b.external = external;
   const { weights, skip } = initializers(graph, state, b, !!opts.foldBatchNorm);
   const values: string[] = [];
   const outputsOf = new Map<number, string>(); // node -> the graph output its value becomes (the first)
@@ -89,7 +100,7 @@ export function onnxModel(graph: Graph, state: StateDict, opts: OnnxExportOption
     name,
     type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: [batchDim, ...(node.shape as number[]).map((d) => ({ dim_value: d }))] } } },
   });
-  return {
+  const model: ModelProto = {
     ir_version: IR_VERSION,
     opset_import: [{ domain: "", version: opset }],
     producer_name: "netc",
@@ -103,6 +114,7 @@ export function onnxModel(graph: Graph, state: StateDict, opts: OnnxExportOption
       output: graph.outputs.map((p) => info(p.name, graph.nodes[p.node])),
     },
   };
+  return { model, external };
 }
 
 function checkConcrete(graph: Graph) {
@@ -136,7 +148,7 @@ function initializers(graph: Graph, state: StateDict, b: GraphBuilder, fold: boo
       const t = tensors.get(`${node.id}/${rel}`);
       if (!t) continue;
       const name = node.name ? `${node.name}.${rel}` : rel;
-      weights.set(`${node.id}/${rel}`, b.initializer(b.claim(name), t.shape, t.data));
+      weights.set(`${node.id}/${rel}`, b.initializer(b.claim(name), t.shape, t.data, true));
     }
   }
   return { weights, skip };

@@ -15,7 +15,9 @@ export interface TensorProto {
   name: string;
   dims: number[];
   data_type: number;
-  raw_data: Uint8Array;
+  raw_data?: Uint8Array;
+  external_data?: { key: string; value: string }[];
+  data_location?: number;
 }
 
 export interface AttributeProto {
@@ -72,7 +74,12 @@ function type(): protobuf.Type {
 /** The model's protobuf bytes. */
 export function encodeModel(model: ModelProto): Uint8Array {
   const t = type();
-  return t.encode(t.fromObject(model)).finish();
+  const writer = protobuf.Writer.create() as protobuf.Writer & { _reserve?: (n: number) => void };
+  // One buffer of about the final size: growing a 500 MB buffer by doubling copies it
+  // again and again (protobufjs's writer has no public way to size it).
+  const raw = model.graph.initializer.reduce((n, t) => n + (t.raw_data?.length ?? 0), 0);
+  writer._reserve?.(raw + (1 << 20));
+  return t.encode(t.fromObject(model), writer).finish(true);
 }
 
 /** Decodes bytes written by encodeModel (for tests and tools). */
