@@ -1,10 +1,12 @@
 // netc export NET --format onnx -o model.onnx: the compiled network and its weights as
 // an ONNX model (export/onnx), written atomically.
+import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
 
 export const exportHelp = `usage: netc export NET --format onnx -o FILE [--weights W.safetensors] [--input CxHxW]
-                   [--batch N|dynamic] [--opset N] [--fold-batchnorm] [options]
+                   [--batch N|dynamic] [--opset N] [--fold-batchnorm] [--external-data] [options]
 
 Writes NET (a .net file or a bundled network) as an ONNX model: the graph the runtime
 runs, its weights as initializers named by their state-dict names, the inputs and
@@ -22,6 +24,8 @@ options:
   --batch N|dynamic     a fixed batch size, or dynamic (default)
   --opset N             the ONNX opset, 13 to 21 (default 17)
   --fold-batchnorm      fold each batch norm into the convolution before it
+  --external-data       store the weights in FILE.data beside the model (ONNX external data:
+                        for models over protobuf's 2 GB limit)
   -h, --help            show this help`;
 
 export async function exportCommand(argv: string[], out: Out): Promise<number> {
@@ -31,7 +35,7 @@ export async function exportCommand(argv: string[], out: Out): Promise<number> {
     options: {
       format: { type: "string" }, output: { type: "string", short: "o" }, network: { type: "string" }, weights: { type: "string" },
       strict: { type: "string" }, input: { type: "string" }, set: { type: "string", multiple: true }, batch: { type: "string" },
-      opset: { type: "string" }, "fold-batchnorm": { type: "boolean" }, help: { type: "boolean", short: "h" },
+      opset: { type: "string" }, "fold-batchnorm": { type: "boolean" }, "external-data": { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) return out.stdout(exportHelp), EXIT.ok;
@@ -71,10 +75,20 @@ export async function exportCommand(argv: string[], out: Out): Promise<number> {
       out.stderr("netc export: no --weights: exporting random initial weights");
       state = session.randomStateDict(graph);
     }
-    const bytes = onnx.exportOnnx(graph, state, { opset, batch, foldBatchNorm: values["fold-batchnorm"] });
-    writeFileAtomically(values.output, bytes);
-    const mb = (bytes.length / 2 ** 20).toFixed(1);
-    out.stderr(`wrote ${values.output}: ${graph.network}, ONNX opset ${opset ?? onnx.DEFAULT_OPSET}, batch ${batch}, ${mb} MiB`);
+    const options = { opset, batch: batch as number | "dynamic", foldBatchNorm: values["fold-batchnorm"] };
+    let size: number;
+    if (values["external-data"]) {
+      const location = `${basename(values.output)}.data`;
+      const { model, external } = onnx.exportOnnxExternal(graph, state, location, options);
+      writeChunksAtomically(join(dirname(values.output), location), external.chunks); // the weights first, then the model that names them
+      writeFileAtomically(values.output, model);
+      size = model.length + external.length;
+    } else {
+      const bytes = onnx.exportOnnx(graph, state, options);
+      writeFileAtomically(values.output, bytes);
+      size = bytes.length;
+    }
+    out.stderr(`wrote ${values.output}: ${graph.network}, ONNX opset ${opset ?? onnx.DEFAULT_OPSET}, batch ${batch}, ${(size / 2 ** 20).toFixed(1)} MiB`);
     return EXIT.ok;
   } catch (e) {
     const known = [onnx.ExportError, weights.WeightsError, model.WeightsMismatchError];
@@ -83,6 +97,23 @@ export async function exportCommand(argv: string[], out: Out): Promise<number> {
       out.stderr(`netc export: ${fsError ? `cannot write ${values.output}: ` : ""}${(e as Error).message}`);
       return EXIT.errors;
     }
+    throw e;
+  }
+}
+
+/** Pieces of a file at their offsets, through a temporary file and a rename. */
+function writeChunksAtomically(file: string, chunks: { offset: number; bytes: Uint8Array }[]) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(tmp, "w");
+    try {
+      for (const c of chunks) writeSync(fd, c.bytes, 0, c.bytes.length, c.offset);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
     throw e;
   }
 }

@@ -2,7 +2,7 @@
 // IR version 8, Apache-2.0, copied verbatim from the onnx package): protobufjs parses
 // the .proto and writes its JSON descriptor, which the exporter loads with protobufjs's
 // light build (no parser at run time). `node scripts/gen-onnx-schema.mjs`;
-// test/export/schema.test.ts fails when the two disagree.
+// test/export/schema.test.ts runs it with --check, which fails when the two disagree.
 import { readFileSync, writeFileSync } from "node:fs";
 import protobuf from "protobufjs";
 
@@ -17,5 +17,9 @@ export const onnxSchema = ${json};
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  writeFileSync(new URL("../export/onnx/schema.ts", import.meta.url), schemaSource());
+  const target = new URL("../export/onnx/schema.ts", import.meta.url);
+  if (process.argv.includes("--check")) {
+    // exit 1 when export/onnx/schema.ts is not what onnx.proto gives
+    process.exitCode = readFileSync(target, "utf8") === schemaSource() ? 0 : 1;
+  } else writeFileSync(target, schemaSource());
 }

@@ -62,7 +62,10 @@ describe("netc export", () => {
     expect(wider.code, wider.stderr).toBe(0);
     const dims = decodeModel(new Uint8Array(readFileSync(join(dir, "wider.onnx")))).graph.input[0].type.tensor_type.shape.dim;
     expect(dims.slice(1)).toEqual([{ dim_value: 3 }, { dim_value: 48 }, { dim_value: 40 }]);
-    if (onnxChecker()) expect(checkModels([join(dir, "tiny.onnx"), join(dir, "wider.onnx")])).toEqual({});
+    const ext = netc(["export", join(PARITY, "tinyres.net"), "-o", "ext.onnx", "--weights", join(PARITY, "tinyres.safetensors"), "--external-data"]);
+    expect(ext.code, ext.stderr).toBe(0);
+    expect(existsSync(join(dir, "ext.onnx.data"))).toBe(true);
+    if (onnxChecker()) expect(checkModels([join(dir, "tiny.onnx"), join(dir, "wider.onnx"), join(dir, "ext.onnx")])).toEqual({});
   }, TIMEOUT);
 
   it.each([
