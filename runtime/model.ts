@@ -15,6 +15,7 @@ import { initialValues } from "./init.js";
 import { WeightsMismatchError, type LoadReport } from "./load-report.js";
 
 export { WeightsMismatchError, type LoadReport } from "./load-report.js";
+export { initialValues } from "./init.js"; // for export/ (the ONNX session initialises as the runtime does)
 
 let nextVariable = 0;
 
