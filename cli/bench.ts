@@ -1,7 +1,7 @@
 // netc bench NET: inference throughput on random input, random weights.
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
+import { backendChoice, backendFlags, backendHelp, inferenceChoice } from "./backend-flags.js";
 import type { Graph } from "../compiler/ir.js";
 import type { BackendName } from "../runtime/backend.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
@@ -42,9 +42,10 @@ export async function bench(argv: string[], out: Out): Promise<number> {
   const iterations = Number(values.iterations ?? 5);
   if (!(Number.isInteger(batch) && batch > 0)) throw new UsageError("--batch takes a positive whole number");
   if (!(Number.isInteger(iterations) && iterations > 0)) throw new UsageError("--iterations takes a positive whole number");
-  const choice = backendChoice(values);
+  const asked = backendChoice(values);
   const compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
+  const choice = await inferenceChoice(asked);
   const graph = compiled.graph;
   if (choice[0].startsWith("onnxruntime")) {
     // the network exported to ONNX and timed in onnxruntime-node (export/onnx/session.ts)

@@ -2,7 +2,7 @@
 // from a safetensors file, and prints the top classes or writes the output.
 import { parseArgs } from "node:util";
 import { formatShape } from "../compiler/values.js";
-import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
+import { backendChoice, backendFlags, backendHelp, inferenceChoice } from "./backend-flags.js";
 import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
 
 export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
@@ -54,7 +54,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
   const rt = await import("../runtime/index.js");
   const known: (abstract new (...args: never[]) => Error)[] = [rt.WeightsError, rt.WeightsMismatchError, rt.NpyError, rt.ImageError, rt.RuntimeError, rt.BackendError];
   try {
-    const [backend, backendOptions] = backendChoice(values);
+    const [backend, backendOptions] = await inferenceChoice(backendChoice(values));
     // --backend onnxruntime[-cpu|-webgpu|-cuda]: the network exported to ONNX and run by onnxruntime-node
     const ox = backend.startsWith("onnxruntime") ? await import("../export/onnx/session.js") : undefined;
     known.push(...(ox ? [ox.OnnxRuntimeError, ox.ExportError] : []));
