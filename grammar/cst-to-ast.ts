@@ -3,6 +3,7 @@
 import type { CstElement, CstNode, IToken } from "./chevrotain.js";
 import type * as A from "../compiler/ast.js";
 import type { Span } from "../compiler/diagnostics.js";
+import { decodeString } from "./strings.js";
 
 type Children = Record<string, CstElement[] | undefined>;
 
@@ -424,5 +425,5 @@ function tokens(n: CstNode): IToken[] {
   return ordered(n).filter((el): el is IToken => "image" in el);
 }
 function unquote(s: string): string {
-  return JSON.parse(s.replace(/\\(?!["\\/bfnrtu])/g, "\\\\"));
+  return decodeString(s); // validated with located errors before parsing (grammar/strings.ts)
 }

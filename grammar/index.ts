@@ -4,7 +4,9 @@ import type { Expr, Program } from "../compiler/ast.js";
 import { Codes, error, type Diagnostic, type Span } from "../compiler/diagnostics.js";
 import { AstBuilder, LabelError } from "./cst-to-ast.js";
 import { parser, parseTokens } from "./parser.js";
-import { lexer, significantNewlines } from "./tokens.js";
+import { lexer, significantNewlines, StringLiteral } from "./tokens.js";
+import { stringDiagnostics } from "./strings.js";
+import { relocate } from "./relocate.js";
 import type { IRecognitionException, IToken } from "./chevrotain.js";
 
 export interface ParseResult {
@@ -21,6 +23,7 @@ export function parse(text: string, file: string): ParseResult {
       end: e.offset + Math.max(1, e.length),
     }),
   );
+  for (const t of lexed.tokens) if (t.tokenType === StringLiteral) diagnostics.push(...stringDiagnostics(t.image, file, t.startOffset));
   const deep = tooDeep(lexed.tokens, file);
   if (deep) return { diagnostics: [...diagnostics, deep] };
   try {
@@ -77,7 +80,7 @@ export function parseExpressionAt(text: string, file: string, offset: number): {
     if (!diagnostics.length) diagnostics.push(error(Codes.syntax, `not a single value: ${text}`, { file, start: offset, end: limit }));
     return { diagnostics };
   }
-  const expr = JSON.parse(JSON.stringify(item.args[0].value), (k, v) => (k === "span" ? move(v) : v)) as Expr;
+  const expr = relocate(item.args[0].value, move);
   return { expr, diagnostics: [] };
 }
 
