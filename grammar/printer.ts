@@ -252,7 +252,33 @@ class Printer {
   }
 
   // ---- expressions -------------------------------------------------------------------
-  expr(e: A.Expr): Doc {
+  /**
+   * An expression's document, built without recursion: a sum of 10,000 terms is a chain
+   * 10,000 deep, so its nodes are visited from an explicit stack, children first.
+   */
+  expr(root: A.Expr): Doc {
+    const docs = new Map<A.Expr, Doc>();
+    const stack: [A.Expr, boolean][] = [[root, false]];
+    while (stack.length) {
+      const [e, ready] = stack.pop()!;
+      if (ready) docs.set(e, this.exprDoc(e, docs));
+      else {
+        stack.push([e, true]);
+        for (const c of childrenOf(e)) if (!docs.has(c)) stack.push([c, false]);
+      }
+    }
+    return docs.get(root)!;
+  }
+
+  /** One expression's document, its children's documents already in `docs`. */
+  private exprDoc(e: A.Expr, docs: Map<A.Expr, Doc>): Doc {
+    const d = (c: A.Expr) => docs.get(c)!;
+    /** An operand, parenthesised when it binds more loosely than `min`. */
+    const operand = (c: A.Expr, min: number): Doc => {
+      // `(1).x`: a number before `.` would read as a decimal point
+      const needs = precedence(c) < min || (min === POSTFIX && c.kind === "number");
+      return needs ? ["(", d(c), ")"] : d(c);
+    };
     switch (e.kind) {
       case "number":
         return e.text;
@@ -267,30 +293,45 @@ class Printer {
       case "dims":
         return e.parts.map((p) => (p.kind === "number" ? p.text : p.kind === "name" ? p.name : "?")).join("x");
       case "list":
-        return e.items.length ? group(["[", indent([softline, join([",", line], e.items.map((x) => this.expr(x)))]), softline, "]"]) : "[]";
+        return e.items.length ? group(["[", indent([softline, join([",", line], e.items.map(d))]), softline, "]"]) : "[]";
       case "index":
-        return [this.operand(e.target, POSTFIX), "[", this.expr(e.index), "]"];
+        return [operand(e.target, POSTFIX), "[", d(e.index), "]"];
       case "member":
-        return [this.operand(e.target, POSTFIX), ".", e.name];
+        return [operand(e.target, POSTFIX), ".", e.name];
       case "call":
-        return [this.operand(e.callee, POSTFIX), this.parenArgs(e.args)];
+        return [operand(e.callee, POSTFIX), this.parenList(e.args.map((a) => (a.name ? [a.name, " = ", d(a.value)] : d(a.value))))];
       case "unary":
-        return e.op === "not" ? ["not ", this.operand(e.operand, NOT)] : ["-", this.operand(e.operand, UNARY)];
+        return e.op === "not" ? ["not ", operand(e.operand, NOT)] : ["-", operand(e.operand, UNARY)];
       case "cond":
-        return [this.operand(e.then, OR), " if ", this.operand(e.cond, OR), " else ", this.expr(e.else)];
+        return [operand(e.then, OR), " if ", operand(e.cond, OR), " else ", d(e.else)];
       case "binary": {
         const p = precedence(e);
         const comparison = p === COMPARISON;
-        return [this.operand(e.left, comparison ? p + 1 : p), " ", e.op, " ", this.operand(e.right, p + 1)];
+        return [operand(e.left, comparison ? p + 1 : p), " ", e.op, " ", operand(e.right, p + 1)];
       }
     }
   }
+}
 
-  /** An operand, parenthesised when it binds more loosely than `min`. */
-  private operand(e: A.Expr, min: number): Doc {
-    // `(1).x`: a number before `.` would read as a decimal point
-    const needs = precedence(e) < min || (min === POSTFIX && e.kind === "number");
-    return needs ? ["(", this.expr(e), ")"] : this.expr(e);
+/** The sub-expressions an expression's document is made of. */
+function childrenOf(e: A.Expr): A.Expr[] {
+  switch (e.kind) {
+    case "list":
+      return e.items;
+    case "index":
+      return [e.target, e.index];
+    case "member":
+      return [e.target];
+    case "call":
+      return [e.callee, ...e.args.map((a) => a.value)];
+    case "unary":
+      return [e.operand];
+    case "cond":
+      return [e.then, e.cond, e.else];
+    case "binary":
+      return [e.left, e.right];
+    default:
+      return [];
   }
 }
 
