@@ -56,7 +56,7 @@ export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}):
   };
   walk(g.root, 1, "");
   const header = ["Layer", "Type", "Depth-Idx", "Output shape", "Params", "MACs"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length)); // no spread: a million rows
   const right = new Set([4, 5]);
   const line = (r: string[]) =>
     r.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();

@@ -7,6 +7,7 @@ import { parser, parseTokens } from "./parser.js";
 import { lexer, significantNewlines, StringLiteral } from "./tokens.js";
 import { stringDiagnostics } from "./strings.js";
 import { relocate } from "./relocate.js";
+import { tooLarge } from "./limits.js";
 import type { IRecognitionException, IToken } from "./chevrotain.js";
 
 export interface ParseResult {
@@ -15,6 +16,8 @@ export interface ParseResult {
 }
 
 export function parse(text: string, file: string): ParseResult {
+  const big = tooLarge(text, file); // before lexing: memory grows with the tokens
+  if (big) return { diagnostics: [big] };
   const lexed = lexer.tokenize(text);
   const diagnostics: Diagnostic[] = lexed.errors.map((e) =>
     error(Codes.lex, `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + 1))}`, {
