@@ -2,6 +2,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
+import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 
 export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend wasm|cpu|tensorflow] [--json]
 
@@ -38,6 +39,12 @@ export async function bench(argv: string[], out: Out): Promise<number> {
   const compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
+  try {
+    checkMemory(graph, compiled.counts, { batch: Math.ceil(batch / Math.min(threads, batch)), backend: values.backend }); // per thread
+  } catch (e) {
+    if (!(e instanceof MemoryLimitError)) throw e;
+    return out.stderr(`netc bench: ${e.message}`), EXIT.errors;
+  }
   const rt = await import("../runtime/index.js");
   let tf;
   try {

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { formatShape } from "../compiler/values.js";
 import type { Dim } from "../compiler/symbolic.js";
 import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 
 export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
                 [--labels FILE|imagenet] [--backend wasm|cpu|tensorflow] [options]
@@ -68,6 +69,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
     const got = x.shape.slice(1);
     if (got.join("x") !== want.join("x"))
       throw new rt.RuntimeError(`the input is ${got.join("x")} but ${graph.network} takes ${formatShape(want)} (as N x C x H x W)`);
+    checkMemory(graph, compiled.counts, { batch: x.shape[0], backend: values.backend }); // before allocating
     const model = new rt.Model(graph);
     if (values.weights) {
       const r = model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
@@ -87,7 +89,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
     else if (!values.output) out.stdout(`output ${y.shape.join("x")}`);
     return EXIT.ok;
   } catch (e) {
-    const known = [rt.WeightsError, rt.WeightsMismatchError, rt.NpyError, rt.ImageError, rt.RuntimeError, rt.BackendError];
+    const known = [rt.WeightsError, rt.WeightsMismatchError, rt.NpyError, rt.ImageError, rt.RuntimeError, rt.BackendError, MemoryLimitError];
     if (known.some((k) => e instanceof k)) {
       out.stderr(`netc run: ${(e as Error).message}`);
       return EXIT.errors;

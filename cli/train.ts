@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
+import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 
 export const trainHelp = `usage: netc train NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
                   [--lr X] [--momentum M] [--weight-decay W] [--freeze PREFIX]...
@@ -85,6 +86,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
     if (outShape.length !== 1 || outShape[0] !== data.classes.length)
       throw new DataError(`${graph.network}'s output is ${outShape.join("x")}; the data has ${data.classes.length} classes (try --set classes=${data.classes.length})`);
 
+    checkMemory(graph, compiled.counts, { batch, backend: values.backend, training: true }); // before allocating
     const model = new rt.Model(graph, { seed: num("seed", values.seed, 0, true) });
     const optimizerFile = values.checkpoint?.replace(/(\.safetensors)?$/, ".optimizer.safetensors");
     let startEpoch = 0;
@@ -150,7 +152,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
     if (values.json) out.stdout(JSON.stringify(summary));
     return result.stopped ? 130 : EXIT.ok;
   } catch (e) {
-    const known = [DataError, rt.WeightsError, rt.WeightsMismatchError, rt.ImageError, rt.RuntimeError, rt.BackendError];
+    const known = [DataError, rt.WeightsError, rt.WeightsMismatchError, rt.ImageError, rt.RuntimeError, rt.BackendError, MemoryLimitError];
     if (known.some((k) => e instanceof k)) {
       out.stderr(`netc train: ${(e as Error).message}`);
       return EXIT.errors;

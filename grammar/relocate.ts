@@ -11,7 +11,7 @@ export function relocate<T>(value: T, move: (s: Span) => Span): T {
       parent[key] = v;
       continue;
     }
-    const copy: Record<string | number, unknown> = Array.isArray(v) ? [] : {};
+    const copy = (Array.isArray(v) ? [] : {}) as Record<string | number, unknown>;
     parent[key] = copy;
     for (const [k, child] of Object.entries(v)) {
       if (k === "span" && child && typeof child === "object") copy[k] = move(child as Span);
