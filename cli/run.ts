@@ -6,6 +6,7 @@ import { formatShape } from "../compiler/values.js";
 import type { Dim } from "../compiler/symbolic.js";
 import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
 import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
+import { countNonFinite, nonFiniteTensors } from "../runtime/finite.js";
 
 export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
                 [--labels FILE|imagenet] [--backend wasm|cpu|tensorflow] [options]
@@ -30,6 +31,7 @@ options:
   --crop N              image: center crop to N x N (default 224 for 224x224 networks; 0 skips)
   --mean a,b,c          image: normalisation mean (default ImageNet's)
   --std a,b,c           image: normalisation standard deviation (default ImageNet's)
+  --allow-nonfinite     NaN or infinite outputs are reported but not an error (exit 0)
   -h, --help            show this help`;
 
 export async function run(argv: string[], out: Out): Promise<number> {
@@ -40,7 +42,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
       network: { type: "string" }, weights: { type: "string" }, strict: { type: "string" }, input: { type: "string" },
       output: { type: "string" }, top: { type: "string" }, labels: { type: "string" }, backend: { type: "string" },
       resize: { type: "string" }, crop: { type: "string" }, mean: { type: "string" }, std: { type: "string" },
-      help: { type: "boolean", short: "h" },
+      "allow-nonfinite": { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) return out.stdout(runHelp), EXIT.ok;
@@ -59,6 +61,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
     const declared = compiled.graph.nodes[compiled.graph.inputs[0].node].shape!;
     const symbolic = declared.some((d) => typeof d !== "number");
     const x = await readInput(rt, values, declared);
+    if (x.shape.includes(0)) throw new rt.RuntimeError(`${values.input} holds no values (shape ${x.shape.join("x")}): nothing to run`);
     if (symbolic) {
       // A network of any size (3xHxW, a convolutionized classifier) is compiled for this input.
       compiled = await compileNet(positionals[0], values.network, out, { input: x.shape.slice(1).join("x") });
@@ -71,14 +74,22 @@ export async function run(argv: string[], out: Out): Promise<number> {
       throw new rt.RuntimeError(`the input is ${got.join("x")} but ${graph.network} takes ${formatShape(want)} (as N x C x H x W)`);
     checkMemory(graph, compiled.counts, { batch: x.shape[0], backend: values.backend }); // before allocating
     const model = new rt.Model(graph);
+    let weights = new Map() as Awaited<ReturnType<Runtime["loadSafetensors"]>>;
     if (values.weights) {
-      const r = model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
+      weights = await rt.loadSafetensors(values.weights);
+      const r = model.loadStateDict(weights, { strict: values.strict !== "false", source: values.weights });
       const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
       if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
     } else out.stderr("netc run: no --weights: running on random initial weights");
     const input = tf.tensor(x.data, x.shape);
     const [y] = model.forward([input]);
     const data = (await y.data()) as Float32Array;
+    const nonFinite = countNonFinite(data);
+    if (nonFinite) {
+      const why = values.weights && nonFiniteTensors(weights).length ? `; NaN or Inf in ${values.weights}: ${nonFiniteTensors(weights).slice(0, 3).join(", ")}` : "";
+      out.stderr(`netc run: ${nonFinite} of the ${data.length} output values are NaN or infinite${why}`);
+      if (!values["allow-nonfinite"]) return EXIT.errors;
+    }
     if (values.output) {
       writeFileAtomically(values.output, rt.writeNpy(y.shape, data));
       out.stderr(`wrote ${values.output} (${y.shape.join("x")})`);
