@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { compileFile } from "../compiler/compile.js";
 import { convertWeights, convolutionize } from "../compiler/convolutionize.js";
 import { compileNet, EXIT, report, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { checkOutputPath } from "../runtime/io-safety.js";
 
 export const convolutionizeHelp = `usage: netc convolutionize NET [--network N] [--input CxHxW] [-o OUT.net] [--fine]
                           [--weights W.safetensors --weights-out W2.safetensors]
@@ -38,6 +39,8 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
   if (values.help) return out.stdout(convolutionizeHelp), EXIT.ok;
   if (positionals.length !== 1) throw new UsageError("netc convolutionize needs exactly one NET");
   if (!!values.weights !== !!values["weights-out"]) throw new UsageError("--weights and --weights-out go together");
+  if (values.output) checkOutputPath(values.output, "the network");
+  if (values["weights-out"]) checkOutputPath(values["weights-out"], "the weights");
   const compiled = await compileNet(positionals[0], values.network, out, { input: values.input });
   if ("code" in compiled) return compiled.code;
   const result = convolutionize(compiled.graph, { fine: values.fine });

@@ -7,6 +7,7 @@ import type { Dim } from "../compiler/symbolic.js";
 import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
 import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 import { countNonFinite, nonFiniteTensors } from "../runtime/finite.js";
+import { checkOutputPath } from "../runtime/io-safety.js";
 
 export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
                 [--labels FILE|imagenet] [--backend wasm|cpu|tensorflow] [options]
@@ -52,6 +53,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
   const top = values.top === undefined ? undefined : Number(values.top);
   if (top !== undefined && !(Number.isInteger(top) && top > 0)) throw new UsageError("--top takes a positive whole number");
 
+  if (values.output) checkOutputPath(values.output, "the output");
   let compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
 

@@ -1,9 +1,10 @@
 // netc train NET --data mnist|DIR: trains a network on a classification data set, with
 // a checkpoint after every epoch that --resume continues from.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
+import { checkOutputPath, makeFolders } from "../runtime/io-safety.js";
 import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 
 export const trainHelp = `usage: netc train NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
@@ -69,6 +70,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
   if (augmentList.some((a) => a !== "crop" && a !== "flip")) throw new UsageError("--augment takes crop and/or flip");
   if (values.resume && !values.checkpoint) throw new UsageError("--resume needs --checkpoint FILE to resume from");
 
+  if (values.checkpoint) checkOutputPath(values.checkpoint, "the checkpoint", { makeFolder: !values.resume }); // before training, not after an epoch
   const compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
@@ -131,7 +133,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
       shouldStop: () => stop,
     });
     async function save(epoch: number) {
-      mkdirSync(dirname(values.checkpoint!), { recursive: true });
+      makeFolders(dirname(values.checkpoint!), values.checkpoint!, "the checkpoint"); // not Node's recursive mkdir: it loops on /proc
       await rt.saveSafetensorsAtomically(values.checkpoint!, model.stateDict(), { network: graph.network, epoch: String(epoch) });
       const state = await trainer.optimizerState();
       state.set("netc.epoch", { shape: [], dtype: "I64", data: BigInt64Array.of(BigInt(epoch)) });
