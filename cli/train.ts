@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 import { checkOutputPath, makeFolders } from "../runtime/io-safety.js";
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from "../runtime/checkpoint.js";
 import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 
 export const trainHelp = `usage: netc train NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
@@ -90,15 +91,16 @@ export async function train(argv: string[], out: Out): Promise<number> {
 
     checkMemory(graph, compiled.counts, { batch, backend: values.backend, training: true }); // before allocating
     const model = new rt.Model(graph, { seed: num("seed", values.seed, 0, true) });
-    const optimizerFile = values.checkpoint?.replace(/(\.safetensors)?$/, ".optimizer.safetensors");
     let startEpoch = 0;
     let optimizerState;
     if (values.resume) {
       if (!existsSync(values.checkpoint!)) throw new DataError(`--resume: there is no checkpoint ${values.checkpoint} yet`);
-      model.loadStateDict(await rt.loadSafetensors(values.checkpoint!), { source: values.checkpoint });
-      optimizerState = await rt.loadSafetensors(optimizerFile!);
-      startEpoch = Number(optimizerState.get("netc.epoch")?.data[0] ?? 0);
-      optimizerState.delete("netc.epoch");
+      const kind = optimizer === "sgd" && num("momentum", values.momentum, 0.9) > 0 ? "momentum" : optimizer;
+      const shapes = new Map([...model.parameters()].map(([k, v]) => [k, v.shape]));
+      const resumed = await loadCheckpoint(values.checkpoint!, kind, shapes); // validated: one save, sane epoch, finite, this optimizer's
+      model.loadStateDict(resumed.weights, { source: values.checkpoint });
+      optimizerState = resumed.optimizer;
+      startEpoch = resumed.epoch;
     } else if (values.weights) {
       model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
     }
@@ -134,10 +136,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
     });
     async function save(epoch: number) {
       makeFolders(dirname(values.checkpoint!), values.checkpoint!, "the checkpoint"); // not Node's recursive mkdir: it loops on /proc
-      await rt.saveSafetensorsAtomically(values.checkpoint!, model.stateDict(), { network: graph.network, epoch: String(epoch) });
-      const state = await trainer.optimizerState();
-      state.set("netc.epoch", { shape: [], dtype: "I64", data: BigInt64Array.of(BigInt(epoch)) });
-      await rt.saveSafetensorsAtomically(optimizerFile!, state);
+      await saveCheckpoint(values.checkpoint!, model.stateDict(), await trainer.optimizerState(), { network: graph.network, epoch }); // one generation in both files
     }
     const result = await trainer.run();
     process.off("SIGINT", onSigint);
@@ -154,7 +153,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
     if (values.json) out.stdout(JSON.stringify(summary));
     return result.stopped ? 130 : EXIT.ok;
   } catch (e) {
-    const known = [DataError, rt.WeightsError, rt.WeightsMismatchError, rt.ImageError, rt.RuntimeError, rt.BackendError, MemoryLimitError];
+    const known = [DataError, rt.WeightsError, rt.WeightsMismatchError, rt.ImageError, rt.RuntimeError, rt.BackendError, MemoryLimitError, CheckpointError];
     if (known.some((k) => e instanceof k)) {
       out.stderr(`netc train: ${(e as Error).message}`);
       return EXIT.errors;
