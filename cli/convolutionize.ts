@@ -5,6 +5,7 @@ import { compileFile } from "../compiler/compile.js";
 import { convertWeights, convolutionize } from "../compiler/convolutionize.js";
 import { compileNet, EXIT, report, UsageError, writeFileAtomically, type Out } from "./io.js";
 import { checkOutputPath } from "../runtime/io-safety.js";
+import { stateDictFaults } from "../compiler/state-dict-check.js";
 
 export const convolutionizeHelp = `usage: netc convolutionize NET [--network N] [--input CxHxW] [-o OUT.net] [--fine]
                           [--weights W.safetensors --weights-out W2.safetensors]
@@ -58,13 +59,27 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
   }
   if (check.counts.params !== compiled.counts.params)
     out.stderr(`netc convolutionize: warning: ${check.counts.params} parameters, the original has ${compiled.counts.params}`);
-  if (values.output) writeFileAtomically(values.output, formatted.formatted);
-  else out.stdout(formatted.formatted);
-
+  // The checkpoint is read, checked against the network and converted before anything is written.
+  let converted: Map<string, import("../runtime/state.js").StateTensor> | undefined;
   if (values.weights) {
     const rt = await import("../runtime/index.js");
     try {
-      const converted = convertWeights(await rt.loadSafetensors(values.weights), result.conversion!);
+      const tensors = await rt.loadSafetensors(values.weights);
+      const faults = stateDictFaults(compiled.graph, tensors);
+      if (faults.length) throw new Error(`${values.weights} is not a checkpoint of ${compiled.graph.network}; nothing was written:\n  ${faults.join("\n  ")}`);
+      converted = convertWeights(tensors, result.conversion!);
+    } catch (e) {
+      out.stderr(`netc convolutionize: ${(e as Error).message}`);
+      return EXIT.errors;
+    }
+  }
+
+  if (values.output) writeFileAtomically(values.output, formatted.formatted);
+  else out.stdout(formatted.formatted);
+
+  if (converted) {
+    const rt = await import("../runtime/index.js");
+    try {
       await rt.saveSafetensorsAtomically(values["weights-out"]!, converted);
       out.stderr(`wrote ${values["weights-out"]} (${result.conversion!.reshape.size} linear weights reshaped)`);
     } catch (e) {
