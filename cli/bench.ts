@@ -69,6 +69,8 @@ export async function bench(argv: string[], out: Out): Promise<number> {
     }
   } finally {
     await parallel.close(); // workers would keep the process alive
+    tf.dispose(inputs); // and main may run again in this process
+    model.dispose();
   }
   const ms = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
   const result = { network: graph.network, backend: tf.getBackend(), batch, threads: used, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)) };

@@ -58,6 +58,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
   if ("code" in compiled) return compiled.code;
 
   const rt = await import("../runtime/index.js");
+  const made: { dispose(): void }[] = []; // freed at the end: main may run again in this process
   try {
     const tf = await rt.useBackend((values.backend ?? "wasm") as never);
     const declared = compiled.graph.nodes[compiled.graph.inputs[0].node].shape!;
@@ -76,6 +77,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
       throw new rt.RuntimeError(`the input is ${got.join("x")} but ${graph.network} takes ${formatShape(want)} (as N x C x H x W)`);
     checkMemory(graph, compiled.counts, { batch: x.shape[0], backend: values.backend }); // before allocating
     const model = new rt.Model(graph);
+    made.push(model);
     let weights = new Map() as Awaited<ReturnType<Runtime["loadSafetensors"]>>;
     if (values.weights) {
       weights = await rt.loadSafetensors(values.weights);
@@ -84,7 +86,9 @@ export async function run(argv: string[], out: Out): Promise<number> {
       if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
     } else out.stderr("netc run: no --weights: running on random initial weights");
     const input = tf.tensor(x.data, x.shape);
+    made.push(input);
     const [y] = model.forward([input]);
+    made.push(y);
     const data = (await y.data()) as Float32Array;
     const nonFinite = countNonFinite(data);
     if (nonFinite) {
@@ -108,6 +112,8 @@ export async function run(argv: string[], out: Out): Promise<number> {
       return EXIT.errors;
     }
     throw e;
+  } finally {
+    for (const t of made) t.dispose();
   }
 }
 

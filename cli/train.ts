@@ -79,6 +79,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
   const rt = await import("../runtime/index.js");
   const { Trainer } = await import("../runtime/train.js");
   const { mnist, imageFolder, DataError } = await import("../runtime/data.js");
+  const made: { dispose(): void }[] = []; // freed at the end: main may run again in this process
   try {
     const tf = await rt.useBackend((values.backend ?? "wasm") as never);
     const input = graph.nodes[graph.inputs[0].node].shape as number[];
@@ -91,6 +92,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
 
     checkMemory(graph, compiled.counts, { batch, backend: values.backend, training: true }); // before allocating
     const model = new rt.Model(graph, { seed: num("seed", values.seed, 0, true) });
+    made.push(model);
     let startEpoch = 0;
     let optimizerState;
     if (values.resume) {
@@ -134,6 +136,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
       },
       shouldStop: () => stop,
     });
+    made.push(trainer.optimizer);
     async function save(epoch: number) {
       makeFolders(dirname(values.checkpoint!), values.checkpoint!, "the checkpoint"); // not Node's recursive mkdir: it loops on /proc
       await saveCheckpoint(values.checkpoint!, model.stateDict(), await trainer.optimizerState(), { network: graph.network, epoch }); // one generation in both files
@@ -159,6 +162,8 @@ export async function train(argv: string[], out: Out): Promise<number> {
       return EXIT.errors;
     }
     throw e;
+  } finally {
+    for (const t of made) t.dispose();
   }
 }
 
