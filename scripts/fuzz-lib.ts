@@ -127,7 +127,7 @@ export async function check(text: string, file: string, opts: { compile?: boolea
     if (bad) return `parse: ${bad}`;
     if (parsed.program) {
       const f1 = formatText(text, file);
-      if (!f1.formatted) return `fmt refused a file that parses: ${f1.diagnostics.map((d) => d.message).join("; ")}`;
+      if (f1.formatted === undefined) return `fmt refused a file that parses: ${f1.diagnostics.map((d) => d.message).join("; ")}`;
       const f2 = formatText(f1.formatted, file);
       if (f2.formatted !== f1.formatted) return "fmt is not idempotent";
     }
