@@ -5,7 +5,10 @@ import { describe, expect, it } from "vitest";
 import { parse } from "../../grammar/index.js";
 import { estimateTokens, MAX_TOKENS } from "../../grammar/limits.js";
 import { count } from "../../compiler/count.js";
-import { summaryTable } from "../../compiler/summary.js";
+import { summaryJson, summaryTable } from "../../compiler/summary.js";
+import { summaryJsonPieces } from "../../compiler/summary-stream.js";
+import { compileFile } from "../../compiler/compile.js";
+import { findLibraryNetwork } from "../../compiler/modules.js";
 import type { Graph, IRNode, ModuleNode } from "../../compiler/ir.js";
 
 const span = { file: "g.net", start: 0, end: 0 };
@@ -42,4 +45,20 @@ describe("a million layers", () => {
     const table = summaryTable(g, count(g));
     expect(table.split("\n").length).toBeGreaterThan(n);
   }, 120_000);
+
+  it("summary --json in pieces is the same text as one JSON.stringify", async () => {
+    const cases: [string, string | undefined, string | undefined][] = [
+      [findLibraryNetwork("resnet18")!, "resnet18", undefined],
+      [findLibraryNetwork("fcn32s")!, "fcn32s", "3xHxW"],
+      ["t.net", undefined, undefined],
+    ];
+    for (const [file, network, input] of cases) {
+      const text = file === "t.net" ? "network t {\n  input 3x8x8\n  relu\n}\n" : undefined;
+      const c = await compileFile(file, { network, input, text });
+      expect(c.graph, JSON.stringify(c.diagnostics)).toBeDefined();
+      const pieces = [...summaryJsonPieces(c.graph!, c.counts!, 7)];
+      expect(pieces.join("")).toBe(JSON.stringify(summaryJson(c.graph!, c.counts!), null, 1));
+      for (const p of pieces.slice(0, -1)) expect(p.endsWith("\n")).toBe(true);
+    }
+  }, 60_000);
 });
