@@ -29,6 +29,7 @@ export function programDoc(program: A.Program, text: string): Doc {
 
 class Printer {
   private readonly printed: boolean[];
+  private first = 0; // every comment before this one is printed
 
   constructor(
     private readonly ast: A.Program,
@@ -46,8 +47,8 @@ class Printer {
     let prev: A.Item | undefined;
     this.ast.items.forEach((item, index) => {
       const next = this.ast.items[index + 1]?.span.start ?? Infinity;
-      const lead = this.take((c) => c.span.start < item.span.start);
-      const stray = this.take((c) => c.span.start < item.span.end && !inside(c, bodiesOfItem(item)));
+      const lead = this.take((c) => c.span.start < item.span.start, item.span.start);
+      const stray = this.take((c) => c.span.start < item.span.end && !inside(c, bodiesOfItem(item)), item.span.end);
       if (prev) parts.push(hardline, this.blankBetween(prev, item, lead) ? hardline : "");
       parts.push(this.ownLines(lead, item.span.start), this.ownLines(stray), this.item(item), this.trailing(item.span.end, next));
       prev = item;
@@ -68,15 +69,21 @@ class Printer {
   }
 
   // ---- comments ------------------------------------------------------------------
-  /** The comments not printed yet that satisfy `which`, in order; they count as printed. */
-  private take(which: (c: A.Comment) => boolean): A.Comment[] {
+  /**
+   * The comments not printed yet that satisfy `which`, in order; they count as printed.
+   * `before` bounds their start when `which` implies one: the scan starts at the first
+   * comment not printed and stops there, so formatting stays linear in the comments.
+   */
+  private take(which: (c: A.Comment) => boolean, before = Infinity): A.Comment[] {
     const out: A.Comment[] = [];
-    this.comments.forEach((c, i) => {
+    while (this.first < this.comments.length && this.printed[this.first]) this.first++;
+    for (let i = this.first; i < this.comments.length && this.comments[i].span.start < before; i++) {
+      const c = this.comments[i];
       if (!this.printed[i] && which(c)) {
         this.printed[i] = true;
         out.push(c);
       }
-    });
+    }
     return out;
   }
 
@@ -94,7 +101,8 @@ class Printer {
 
   /** An end-of-line comment right after `offset`, on the same line. */
   private trailing(offset: number, limit = Infinity): Doc {
-    const [c] = this.take((c) => c.span.start >= offset && c.span.start < limit && this.sameLine(offset, c.span.start));
+    const eol = this.text.indexOf("\n", offset);
+    const [c] = this.take((c) => c.span.start >= offset && c.span.start < limit && this.sameLine(offset, c.span.start), eol < 0 ? limit : Math.min(limit, eol));
     return c ? [" ", c.text.trimEnd()] : "";
   }
 
@@ -104,11 +112,20 @@ class Printer {
 
   /** Whether the source has an empty line just before `offset` (after `from`, if given). */
   private blankBefore(offset: number, from = 0): boolean {
-    return /\n[ \t\r]*\n[ \t\r]*$/.test(this.text.slice(from, offset));
+    // /\n[ \t\r]*\n[ \t\r]*$/ on text[from, offset), scanned backwards from offset (not from 0)
+    let i = offset;
+    for (let newlines = 0; newlines < 2; newlines++) {
+      while (i > from && " \t\r".includes(this.text[i - 1])) i--;
+      if (i <= from || this.text[i - 1] !== "\n") return false;
+      i--;
+    }
+    return true;
   }
 
   private hasComment(span: Span): boolean {
-    return this.comments.some((c, i) => !this.printed[i] && c.span.start >= span.start && c.span.start < span.end);
+    for (let i = this.first; i < this.comments.length && this.comments[i].span.start < span.end; i++)
+      if (!this.printed[i] && this.comments[i].span.start >= span.start) return true;
+    return false;
   }
 
   // ---- declarations ----------------------------------------------------------------
@@ -157,16 +174,16 @@ class Printer {
     // Comments written between a `}` and this body's `else`/`shortcut` come first.
     const open = [
       ...before,
-      ...this.take((c) => c.span.start > span.start && c.span.start < (stmts[0]?.span.start ?? span.end) && this.sameLine(span.start, c.span.start)),
+      ...this.take((c) => c.span.start > span.start && c.span.start < (stmts[0]?.span.start ?? span.end) && this.sameLine(span.start, c.span.start), stmts[0]?.span.start ?? span.end),
     ];
     const inner: Doc[] = open.slice(1).map((c) => [hardline, c.text.trimEnd()]);
     stmts.forEach((s, i) => {
-      const lead = this.take((c) => c.span.start < s.span.start);
+      const lead = this.take((c) => c.span.start < s.span.start, s.span.start);
       if (i > 0 && this.blankBefore(lead[0]?.span.start ?? s.span.start, stmts[i - 1].span.end)) inner.push(hardline);
       const next = stmts[i + 1]?.span.start ?? span.end;
       inner.push(hardline, this.ownLines(lead, s.span.start), this.statement(s), this.trailing(s.span.end, next));
     });
-    const dangling = this.take((c) => c.span.start < span.end);
+    const dangling = this.take((c) => c.span.start < span.end, span.end);
     if (dangling.length) {
       const after = stmts.length ? stmts[stmts.length - 1].span.end : span.start;
       if (stmts.length && this.blankBefore(dangling[0].span.start, after)) inner.push(hardline);
@@ -177,14 +194,14 @@ class Printer {
 
   /** Comments between the end of one body and the start of the next (before `else`, `shortcut`). */
   private between(end: number, start: number): A.Comment[] {
-    return this.take((c) => c.span.start >= end && c.span.start < start);
+    return this.take((c) => c.span.start >= end && c.span.start < start, start);
   }
 
   private statement(s: A.Stmt): Doc {
     // Comments inside a statement's own text (between its arguments) move before it.
     // (Comments between its bodies are placed by the bodies: `} # c` before `else`.)
     const headerEnd = Math.min(s.span.end, ...bodiesOf(s).map((b) => b.start));
-    const stray = this.take((c) => c.span.start >= s.span.start && c.span.start < headerEnd);
+    const stray = this.take((c) => c.span.start >= s.span.start && c.span.start < headerEnd, headerEnd);
     const label = s.label ? [this.label(s.label), ": "] : "";
     return [this.ownLines(stray), label, this.statementBody(s)];
   }

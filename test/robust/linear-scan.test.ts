@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "../../grammar/index.js";
 import { lexer, significantNewlines } from "../../grammar/tokens.js";
+import { printProgram } from "../../grammar/printer.js";
 
 /** How many times significantNewlines reads a token of `text`. */
 function reads(text: string): number {
@@ -35,4 +36,23 @@ describe("line breaks", () => {
     expect(r.diagnostics).toEqual([]);
     expect(r.program?.comments).toHaveLength(100_000);
   });
+
+  it("the formatter places comments in linear time (it scanned every comment per statement)", () => {
+    const commentReads = (lines: number) => {
+      const text = file("  relu # after\n  # own line\n", lines);
+      const program = parse(text, "c.net").program!;
+      let n = 0;
+      program.comments = new Proxy(program.comments, {
+        get(target, key, receiver) {
+          if (typeof key === "string" && /^\d+$/.test(key)) n++;
+          return Reflect.get(target, key, receiver);
+        },
+      });
+      printProgram(program, text);
+      return n;
+    };
+    const small = commentReads(1_000);
+    const large = commentReads(4_000);
+    expect(large / small).toBeLessThan(6);
+  }, 120_000);
 });
