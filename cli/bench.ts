@@ -5,6 +5,7 @@ import { backendChoice, backendFlags, backendHelp, inferenceChoice } from "./bac
 import type { Graph } from "../compiler/ir.js";
 import type { BackendName } from "../runtime/backend.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
+import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 
 export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend B] [--adapter A]
                   [--profile] [--json]
@@ -47,6 +48,12 @@ export async function bench(argv: string[], out: Out): Promise<number> {
   if ("code" in compiled) return compiled.code;
   const choice = await inferenceChoice(asked);
   const graph = compiled.graph;
+  try {
+    checkMemory(graph, compiled.counts, { batch: Math.ceil(batch / Math.min(threads, batch)), backend: choice[0] }); // per thread
+  } catch (e) {
+    if (!(e instanceof MemoryLimitError)) throw e;
+    return out.stderr(`netc bench: ${e.message}`), EXIT.errors;
+  }
   if (choice[0].startsWith("onnxruntime")) {
     // the network exported to ONNX and timed in onnxruntime-node (export/onnx/session.ts)
     const ox = await import("../export/onnx/session.js");
@@ -94,6 +101,8 @@ async function measure(rt: Runtime, graph: Graph, o: Settings, out: Out): Promis
     if (o.profile) profile = await rt.profileForward(model, inputs);
   } finally {
     await parallel.close(); // workers would keep the process alive
+    tf.dispose(inputs); // and main may run again in this process
+    model.dispose();
   }
   return printResult(out, o.json, { network: graph.network, backend: tf.getBackend(), device: rt.backendDescription(), batch, threads: used, times, profile, formatGpuCounts: rt.formatGpuCounts });
 }
