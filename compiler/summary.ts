@@ -39,27 +39,29 @@ export interface TableOptions {
 export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}): string {
   const maxDepth = opts.depth ?? 3;
   const totals = moduleTotals(g);
-  const rows: string[][] = [];
   const shapeOf = (m: ModuleNode) => {
     const o = outputOf(m);
     const s = o === undefined ? null : g.nodes[o].shape;
     return s ? formatShape(s) : "?";
   };
-  const walk = (m: ModuleNode, depth: number, prefix: string) => {
+  // Two walks, the first for the column widths: a million rows are never all kept as cells.
+  const walk = (m: ModuleNode, depth: number, prefix: string, emit: (row: string[]) => void) => {
     m.children.forEach((c, i) => {
       const last = i === m.children.length - 1;
       const idx = `${depth}-${i + 1}`;
       const t = totals.get(c)!;
-      rows.push([`${prefix}${last ? "└─" : "├─"}${c.label}`, c.type, idx, shapeOf(c), fmtCount(t.params), fmtCount(t.macs)]);
-      if (depth < maxDepth && c.kind !== "layer") walk(c, depth + 1, prefix + (last ? "  " : "│ "));
+      emit([`${prefix}${last ? "└─" : "├─"}${c.label}`, c.type, idx, shapeOf(c), fmtCount(t.params), fmtCount(t.macs)]);
+      if (depth < maxDepth && c.kind !== "layer") walk(c, depth + 1, prefix + (last ? "  " : "│ "), emit);
     });
   };
-  walk(g.root, 1, "");
   const header = ["Layer", "Type", "Depth-Idx", "Output shape", "Params", "MACs"];
-  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length)); // no spread: a million rows
+  const widths = header.map((h) => h.length);
+  walk(g.root, 1, "", (r) => r.forEach((c, i) => (widths[i] = Math.max(widths[i], c.length))));
   const right = new Set([4, 5]);
   const line = (r: string[]) =>
     r.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const rows: string[] = [];
+  walk(g.root, 1, "", (r) => rows.push(line(r)));
   const rule = "=".repeat(widths.reduce((a, b) => a + b + 2, -2));
   const ins = g.inputs.map((p) => `${p.name} ${formatShape(g.nodes[p.node].shape ?? [])}`).join(", ");
   const outs = g.outputs.map((p) => `${p.name} ${formatShape(g.nodes[p.node].shape ?? [])}`).join(", ");
@@ -69,7 +71,7 @@ export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}):
     rule,
     line(header),
     rule,
-    ...rows.map(line),
+    ...rows,
     rule,
     `Network: ${g.network}    Input: ${ins}    Output: ${outs}`,
     `Trainable params: ${grouped(counts.params)}`,

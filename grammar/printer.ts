@@ -218,9 +218,10 @@ class Printer extends CommentPlacer {
   private exprDoc(e: A.Expr, docs: Map<A.Expr, Doc>): Doc {
     const d = (c: A.Expr) => docs.get(c)!;
     /** An operand, parenthesised when it binds more loosely than `min`. */
-    const operand = (c: A.Expr, min: number): Doc => {
-      // `(1).x`: a number before `.` would read as a decimal point
-      const needs = precedence(c) < min || (min === POSTFIX && c.kind === "number");
+    const operand = (c: A.Expr, min: number, beforeDot = false): Doc => {
+      // `(1).x`: a number before `.` would read as a decimal point (but `.5(96)` stays as it
+      // is: `m (.5)(96)` would read as the parenthesised arguments of m)
+      const needs = precedence(c) < min || (beforeDot && c.kind === "number");
       return needs ? ["(", d(c), ")"] : d(c);
     };
     switch (e.kind) {
@@ -241,7 +242,7 @@ class Printer extends CommentPlacer {
       case "index":
         return [operand(e.target, POSTFIX), "[", d(e.index), "]"];
       case "member":
-        return [operand(e.target, POSTFIX), ".", e.name];
+        return [operand(e.target, POSTFIX, true), ".", e.name];
       case "call":
         return [operand(e.callee, POSTFIX), this.parenList(e.args.map((a) => (a.name ? [a.name, " = ", d(a.value)] : d(a.value))))];
       case "unary":

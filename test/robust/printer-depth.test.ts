@@ -25,4 +25,12 @@ describe("long expressions", () => {
     const r = formatText(net(`x${".a".repeat(10_000)}`), "member.net");
     expect(r.diagnostics).toEqual([]);
   });
+
+  it("a number called or indexed as a first argument gains no parentheses (found by npm run fuzz)", () => {
+    for (const arg of [".5(96, 11)", "2[0]", "2 + (1).x"]) {
+      const r = formatText(`network n {\n  input 3x8x8\n  m0 ${arg}\n}\n`, "num.net");
+      expect(r.diagnostics, arg).toEqual([]);
+      expect(r.formatted).toContain(`m0 ${arg}`);
+    }
+  });
 });
