@@ -9,7 +9,7 @@ import { EvalError } from "./evaluate.js";
 import { childName, type Frame, type GraphBuilder, type Naming, type Tensor } from "./graph-builder.js";
 import { mergeShapes, MergeError } from "./merge.js";
 import { convertArg, ArgTypeError } from "./op-args.js";
-import { OpError, type Args, type OpResult, type OpSpec } from "./ops.js";
+import { OpError, paramsOf, type Args, type OpResult, type OpSpec } from "./ops.js";
 import { formatShape, isUnknown, type Shape, type Value } from "./values.js";
 
 export interface GraphContext {
@@ -23,8 +23,7 @@ export interface LayerContext extends GraphContext {  /** Evaluates an argument'
 }
 
 export function bindLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Tensor): Tensor {
-  const params = op.args.map((a) => ({ name: a.name, required: a.default === undefined && !a.defaultFrom }));
-  const bound = bindArgs(op.name, params, s.args, s.calleeSpan);
+  const bound = bindArgs(op.name, paramsOf(op), s.args, s.calleeSpan, op.positionalHint);
   const attrs: Args = {};
   let unknown = false;
   for (const spec of op.args) {

@@ -9,7 +9,7 @@ import { dropout, pointwise, prelu, softmax } from "./ops/pointwise.js";
 import { adaptive, globalavgpool, pool } from "./ops/pool.js";
 import { arg, type OpSpec } from "./ops/spec.js";
 
-export { OpError, type Args, type ArgSpec, type OpResult, type OpSpec, type WeightKind, type WeightSpec } from "./ops/spec.js";
+export { OpError, paramsOf, type Args, type ArgSpec, type OpResult, type OpSpec, type WeightKind, type WeightSpec } from "./ops/spec.js";
 
 /** Every op, by name, in the order the docs list them. */
 const table = {

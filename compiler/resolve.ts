@@ -8,7 +8,7 @@ import { Codes, error, withNote, type Diagnostic } from "../syntax/diagnostics.j
 import { bindArgs } from "./bind-args.js";
 import { EvalError, suggest } from "./evaluate.js";
 import type { ModuleScope } from "./modules.js";
-import { ops } from "./ops.js";
+import { ops, paramsOf } from "./ops.js";
 
 /** The diagnostics of resolving every block and network declared in `scope`'s file. */
 export function resolveNames(scope: ModuleScope): Diagnostic[] {
@@ -45,7 +45,7 @@ function resolveCall(s: A.CallStmt, scope: ModuleScope): Diagnostic | undefined 
         const hint = suggest(s.callee, [...ops.keys(), ...scope.visible.keys()]);
         return hint ? withNote(d, hint) : d;
       }
-      bindArgs(op.name, op.args.map((a) => ({ name: a.name, required: a.default === undefined && !a.defaultFrom })), s.args, s.calleeSpan);
+      bindArgs(op.name, paramsOf(op), s.args, s.calleeSpan, op.positionalHint);
     }
   } catch (e) {
     if (!(e instanceof EvalError)) throw e;
