@@ -14,6 +14,7 @@ export class EvalError extends Error {
     readonly span: Span,
     readonly code: string = Codes.type,
     readonly note?: string,
+    readonly related?: { span: Span; message: string },
   ) {
     super(message);
   }
