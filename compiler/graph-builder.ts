@@ -43,14 +43,13 @@ export function childName(naming: Naming, label?: A.Label): string {
   const name = naming.prefix + (label ? label.name : String(index));
   // PyTorch's module tree cannot hold two children of one name (their weights' names
   // would collide). Merges are not modules.
-  const twin = label && naming.module.children.find((c) => c.name === name && !(c.kind === "layer" && MERGES.has(c.type)));
+  const twin = label && naming.module.children.find((c) => c.name === name && !(c.kind === "layer" && ["add", "mul", "concat"].includes(c.type)));
   if (twin)
     throw new EvalError(`the label \`${label.name}\` is used twice in ${naming.module.name ? `\`${naming.module.name}\`` : "this network"}`, label.span, Codes.duplicate,
       "PyTorch's modules cannot have two children of one name: their weights would have the same names", { span: twin.span, message: `\`${name}\` is first used here` });
   return name;
 }
 
-const MERGES = new Set(["add", "mul", "concat"]);
 
 /** Opens a child module named by `label` and returns the naming inside it. */
 export function openModule(naming: Naming, label: A.Label, type: string, kind: ModuleNode["kind"], span: Span): Naming {
