@@ -54,3 +54,23 @@ describe("a loop inside concat / add is a comprehension: one branch per iteratio
     expect(r.graph!.nodes.at(-1)!.shape).toEqual([8, 4, 4]);
   });
 });
+
+describe("linear on an image", () => {
+  it("acts on the last axis as nn.Linear does, with a warning that says flatten first", async () => {
+    const text = net("3x32x32", "conv 16, 3x3", "linear 10");
+    const r = await compileText(text);
+    expect(errors(r)).toEqual([]);
+    // nn.Linear(30, 10)(nn.Conv2d(3, 16, 3)(x)).shape[1:] == (16, 30, 10)
+    expect(r.graph!.nodes.at(-1)!.shape).toEqual([16, 30, 10]);
+    const w = r.diagnostics.filter((d) => d.severity === "warning");
+    expect(w).toHaveLength(1);
+    expect(w[0].code).toBe("W0301");
+    expect(underlined(text, w[0])).toBe("linear 10");
+    expect(w[0].labels[0].message).toBe("flatten first?");
+  });
+
+  it("says nothing after a flatten", async () => {
+    const r = await compileText(net("3x32x32", "conv 16, 3x3", "flatten", "linear 10"));
+    expect(r.diagnostics).toEqual([]);
+  });
+});
