@@ -74,3 +74,20 @@ describe("linear on an image", () => {
     expect(r.diagnostics).toEqual([]);
   });
 });
+
+describe("upsample to a size", () => {
+  it("takes another value's height and width, symbolic ones too (DeepLab's interpolate(size=x.shape[-2:]))", async () => {
+    const text = "network n {\n  input 3xHxW as data\n  conv 8, 3x3, stride = 2, pad = 1\n  upsample mode = \"bilinear\", size = data\n}\n";
+    const r = await compileText(text);
+    expect(errors(r)).toEqual([]);
+    expect(r.graph!.nodes.at(-1)!.shape!.map(String)).toEqual(["8", "H", "W"]);
+    // --input 3x100x100: PyTorch gives 8x100x100 (a scale of 2 would give 8x100x100 only by luck: 3x101x101 gives 102)
+    const odd = await compileText(text, { input: "3x101x101" });
+    expect(odd.graph!.nodes.at(-1)!.shape).toEqual([8, 101, 101]);
+  });
+
+  it("refuses a scale and a size together, and align_corners without bilinear", async () => {
+    oneError(await compileText(net("3x8x8", "upsample 2, size = 16x16")));
+    oneError(await compileText(net("3x8x8", "upsample size = 16x16, align_corners = true")));
+  });
+});
