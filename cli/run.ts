@@ -19,7 +19,9 @@ options:
   --weights FILE        safetensors weights, names as in \`netc summary NET --json\`
   --strict false        load what fits and report the rest (default: every tensor must match)
   --input FILE          the image or .npy array
-  --output FILE         write the first output as a float32 .npy array
+  --output FILE         write the output as a float32 .npy array; a network of several
+                        outputs writes its first to FILE and each other one beside it,
+                        named after it (y.npy, y.aux1.npy, y.aux2.npy)
   --top K               print the K most probable classes (default 5 for a class vector)
   --labels FILE|imagenet  class names: a text file with one name per line, or imagenet
 ${backendHelp(24)}
@@ -74,12 +76,15 @@ export async function run(argv: string[], out: Out): Promise<number> {
       if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
     } else out.stderr("netc run: no --weights: running on random initial weights");
     const input = tf.tensor(x.data, x.shape);
-    const [y] = model.forward([input]);
+    const ys = model.forward([input]);
+    const y = ys[0];
     const data = (await y.data()) as Float32Array;
-    if (values.output) {
-      writeFileAtomically(values.output, rt.writeNpy(y.shape, data));
-      out.stderr(`wrote ${values.output} (${y.shape.join("x")})`);
-    }
+    if (values.output)
+      for (const [i, port] of graph.outputs.entries()) {
+        const path = i === 0 ? values.output : outputPath(values.output, port.name);
+        writeFileAtomically(path, rt.writeNpy(ys[i].shape, i === 0 ? data : ((await ys[i].data()) as Float32Array)));
+        out.stderr(`wrote ${path} (${graph.outputs.length > 1 ? `${port.name}, ` : ""}${ys[i].shape.join("x")})`);
+      }
     const labels = labelsOf(rt, values.labels);
     if (y.rank === 4 && (top !== undefined || !values.output)) printClassMap(rt, out, data, y.shape, top ?? 5, labels);
     else if (top !== undefined || (!values.output && y.rank === 2)) printTop(rt, out, data, y.shape, top ?? 5, labels);
@@ -93,6 +98,12 @@ export async function run(argv: string[], out: Out): Promise<number> {
     }
     throw e;
   }
+}
+
+/** Where an output other than the first goes: y.npy -> y.aux1.npy. */
+export function outputPath(first: string, name: string): string {
+  const dot = first.toLowerCase().endsWith(".npy") ? first.length - 4 : first.length;
+  return `${first.slice(0, dot)}.${name}.npy`;
 }
 
 type Runtime = typeof import("../runtime/index.js");
