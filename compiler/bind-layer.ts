@@ -52,7 +52,7 @@ export function bindLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Te
       g.report(g.located(opError(g, e, op, s, bound, input), cx.frame));
     }
   }
-  if (op.name === "linear" && shape && input.shape?.length === 3) g.report(linearOnImage(g, s, input));
+  if (op.name === "linear" && shape && input.shape?.length === 3 && !afterPermute(g, input)) g.report(linearOnImage(g, s, input));
   g.countExactly(result, s.span);
   const node = { op: op.name, name: "", attrs, inputs: [input.node], shape, weights: result.weights ?? [], macs: result.macs ?? 0, span: s.span };
   node.name = childName(cx.naming, s.label);
@@ -64,6 +64,15 @@ function linearOnImage(g: GraphBuilder, s: A.CallStmt, input: Tensor): Diagnosti
   const d = warning(Codes.linearOnImage, `linear acts on the last dimension of ${formatShape(input.shape!)}: each row of width ${input.shape![2]} separately`, s.span, "flatten first?");
   g.origin(d, input);
   return withNote(d, "as PyTorch's nn.Linear, this keeps the channels and rows; write `flatten` before it for one vector per image");
+}
+
+/** Whether the value comes from a permute through layers that keep the axes (channels last on purpose). */
+function afterPermute(g: GraphBuilder, t: Tensor): boolean {
+  for (let n = g.nodes[t.node]; n; n = g.nodes[n.inputs[0]]) {
+    if (n.op === "permute") return true;
+    if (n.inputs.length !== 1 || ["flatten", "reshape", "conv", "input"].includes(n.op)) return false;
+  }
+  return false;
 }
 
 function opError(g: GraphBuilder, e: OpError, op: OpSpec, s: A.CallStmt, bound: Map<string, A.Arg>, input: Tensor): Diagnostic {

@@ -4,7 +4,7 @@ import { isSym } from "./symbolic.js";
 import { isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "./values.js";
 
 export type Pair = [number, number];
-export type ArgType = "count" | "int" | "number" | "prob" | "bool" | "string" | "pair" | "pair0" | "padding" | "shape" | "sides" | "extent" | "extentOf";
+export type ArgType = "count" | "int" | "number" | "prob" | "bool" | "string" | "pair" | "pair0" | "padding" | "shape" | "sides" | "extent" | "extentOf" | "shape0";
 
 /** Thrown when a value does not have the expected type; the caller adds the span. */
 export class ArgTypeError extends Error {}
@@ -57,6 +57,11 @@ export const argTypes: Record<ArgType, (v: Value, what: string) => unknown> = {
   shape(v, w) {
     const list = Array.isArray(v) ? v : [v];
     return list.map((d) => (d === -1 ? -1 : int(d, w, 1)));
+  },
+  /** A list of integers from 0 (permutation dims, axes). */
+  shape0(v, w) {
+    const list = Array.isArray(v) ? v : [v];
+    return list.map((d) => int(d, w, 0));
   },
   /** Two sizes that may be symbolic (a crop to another value's height and width). */
   extent(v, w) {

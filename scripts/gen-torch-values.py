@@ -28,6 +28,17 @@ case("upsample-size-align", 'upsample mode = "bilinear", size = 7x9, align_corne
 case("upsample-like", 'skip: identity\nmaxpool 2x2, ceil = true\nupsample mode = "bilinear", size = skip', (2, 5, 7),
      lambda x: F.interpolate(F.max_pool2d(x, 2, ceil_mode=True), size=x.shape[-2:], mode="bilinear", align_corners=False))
 
+# ---- ConvNeXt's pieces: layer norms, permute, layer scale, stochastic depth -------------
+def ln_channels(x, eps):
+    return F.layer_norm(x.permute(0, 2, 3, 1), (x.shape[1],), eps=eps).permute(0, 3, 1, 2)
+
+case("layernorm-channels-last", "permute [1, 2, 0]\nlayernorm eps = 1e-6\npermute [2, 0, 1]", (3, 4, 5), lambda x: ln_channels(x, 1e-6))
+case("layernorm2d", "layernorm2d eps = 1e-6", (3, 4, 5), lambda x: ln_channels(x, 1e-6))
+case("layernorm-last-two", "layernorm [4, 5]", (2, 4, 5), lambda x: F.layer_norm(x, (4, 5)))
+case("permute", "permute [2, 0, 1]", (2, 3, 4), lambda x: x.permute(0, 3, 1, 2))
+case("scale", "scale init = 0.5", (3, 2, 2), lambda x: x * (torch.ones(3, 1, 1) * 0.5))
+case("stochasticdepth", "stochasticdepth 0.5", (3, 2, 2), lambda x: x)
+
 if __name__ == "__main__":
     out = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "torch-values.json")
     with open(out, "w") as f:

@@ -14,6 +14,12 @@ const { models } = JSON.parse(readFileSync(new URL("./fixtures/torchvision-netwo
 
 const key = ([name, shape, kind]: Entry) => `${name} [${shape.join(", ")}] ${kind}`;
 
+/** Models whose state_dict order differs, and why (loading is by name: order does not matter to a checkpoint). */
+const otherOrder: Record<string, string> = {
+  convnext_tiny: "PyTorch lists a module's own parameters (layer_scale) before its submodules'; netc lists tensors in execution order",
+};
+otherOrder.convnext_small = otherOrder.convnext_base = otherOrder.convnext_tiny;
+
 describe("torchvision networks of issue 14", () => {
   it("every fixture model is in the library", () => {
     expect(models.filter((m) => !findLibraryNetwork(m.model)).map((m) => m.model)).toEqual([]);
@@ -28,7 +34,9 @@ describe("torchvision networks of issue 14", () => {
       expect(r.counts!.params).toBe(m.params);
       expect(r.counts!.macs).toBe(m.macs);
       const ours = summaryJson(r.graph!, r.counts!).tensors.map((t) => key([t.name, t.shape, t.kind] as Entry));
-      expect(ours).toEqual(m.tensors.map(key));
+      if (m.model in otherOrder) expect([...ours].sort()).toEqual(m.tensors.map(key).sort());
+      else expect(ours).toEqual(m.tensors.map(key));
+      expect(r.diagnostics).toEqual([]);
     });
   }
 });
