@@ -271,7 +271,7 @@ class Printer {
       case "index":
         return [this.operand(e.target, POSTFIX), "[", this.expr(e.index), "]"];
       case "member":
-        return [this.operand(e.target, POSTFIX), ".", e.name];
+        return [this.operand(e.target, POSTFIX, true), ".", e.name];
       case "call":
         return [this.operand(e.callee, POSTFIX), this.parenArgs(e.args)];
       case "unary":
@@ -287,9 +287,10 @@ class Printer {
   }
 
   /** An operand, parenthesised when it binds more loosely than `min`. */
-  private operand(e: A.Expr, min: number): Doc {
-    // `(1).x`: a number before `.` would read as a decimal point
-    const needs = precedence(e) < min || (min === POSTFIX && e.kind === "number");
+  private operand(e: A.Expr, min: number, beforeDot = false): Doc {
+    // `(1).x`: a number before `.` would read as a decimal point (and only there: a
+    // call's first argument `(0)(x)` would read as the call's own parentheses)
+    const needs = precedence(e) < min || (beforeDot && e.kind === "number");
     return needs ? ["(", this.expr(e), ")"] : this.expr(e);
   }
 }
