@@ -3,6 +3,7 @@
 import type { Arg } from "../syntax/ast.js";
 import { Codes, type Span } from "../syntax/diagnostics.js";
 import { EvalError, suggest } from "./evaluate.js";
+import { pythonArgument } from "./python-names.js";
 
 export interface ParamInfo {
   name: string;
@@ -37,7 +38,7 @@ export function bindArgs(callee: string, params: ParamInfo[], args: Arg[], callS
       sawNamed = true;
       if (!params.some((p) => p.name === a.name))
         throw new EvalError(`${callee} has no parameter \`${a.name}\``, a.span, Codes.unknownArgument,
-          suggest(a.name, params.map((p) => p.name)) ?? `parameters: ${params.map((p) => p.name).join(", ") || "none"}`);
+          pythonArgument(a.name, params.map((p) => p.name)) ?? suggest(a.name, params.map((p) => p.name)) ?? `parameters: ${params.map((p) => p.name).join(", ") || "none"}`);
       if (bound.has(a.name)) throw new EvalError(`\`${a.name}\` is given twice`, a.span, Codes.badArgument);
       bound.set(a.name, a);
     }

@@ -11,7 +11,8 @@ import { Env, EvalError, evaluate, suggest, truth, type EvalContext } from "./ev
 import { childName, GraphBuilder, LIMITS, MAX_DIM, openModule, templateLabel, type Frame, type Naming, type Tensor } from "./graph-builder.js";
 import type { Graph, ModuleNode } from "./ir.js";
 import type { ModuleScope } from "./modules.js";
-import { loopItems, loopVariable } from "./loop-items.js";
+import { loopItems, loopVariable, onceAcrossIterations } from "./loop-items.js";
+import { torchModule } from "./python-names.js";
 import { ops, type OpSpec } from "./ops.js";
 import { isSym, type Dim } from "./symbolic.js";
 import { isBlock, isOp, isUnknown, show, typeName, UNKNOWN, type BlockRef, type Value } from "./values.js";
@@ -135,8 +136,8 @@ export class Elaborator {
   }
 
   private need(cur: Tensor | undefined, s: A.Stmt): Tensor {
-    if (!cur) throw new EvalError("no input yet: declare the network's input first, e.g. `input 3x224x224`", s.span, Codes.noInput);
-    return cur;
+    if (cur) return cur;
+    throw new EvalError("no input yet: declare the network's input first, e.g. `input 3x224x224`", s.span, Codes.noInput);
   }
 
   private eval(e: A.Expr, ctx: Ctx, cur: Tensor | undefined, symbols = false): Value {
@@ -189,7 +190,7 @@ export class Elaborator {
     const op = ops.get(s.callee);
     if (op) return this.layer(op, s, ctx, input);
     const known = [...ops.keys(), ...ctx.frame.scope.visible.keys()];
-    throw new EvalError(`unknown layer or block \`${s.callee}\``, s.calleeSpan, Codes.undefinedName, suggest(s.callee, known));
+    throw new EvalError(`unknown layer or block \`${s.callee}\``, s.calleeSpan, Codes.undefinedName, torchModule(s.callee) ?? suggest(s.callee, known));
   }
 
   private layer(op: OpSpec, s: A.CallStmt, ctx: Ctx, input: Tensor): Tensor {
@@ -223,11 +224,14 @@ export class Elaborator {
     if (!items) return cur ? { node: cur.node, shape: null } : cur;
     const inner = this.enter(s, s.kind, ctx);
     const variable = loopVariable(s);
-    for (const item of items) {
+    const seen = new Set<string>();
+    for (const [k, item] of items.entries()) {
       this.tick(s.span);
       const env = new Env(inner.env);
       if (variable) env.set(variable, item);
+      const before = this.diagnostics.length;
       cur = this.body(s.body, { ...inner, env }, cur);
+      onceAcrossIterations(this.diagnostics, before, seen, variable ? `in the iteration where ${variable} = ${show(item)}` : `in repetition ${k + 1} of ${items.length}`);
     }
     return cur;
   }
@@ -259,11 +263,7 @@ export class Elaborator {
     return bindMerge(s.op, results, s, { graph: this.graph, naming: inner.naming, frame: inner.frame }, false);
   }
 
-  /**
-   * In a combinator, a loop is a comprehension: each iteration's body is one branch
-   * (Inception's `for k in [1, 3, 5] { conv 16, k }` makes three); an `if` makes one
-   * branch, or none when no body is chosen.
-   */
+  /** In a combinator, each iteration of a loop is one branch; an `if` is one branch, or none. */
   private branchesOf(b: A.ForStmt | A.RepeatStmt | A.IfStmt, ctx: Ctx, input: Tensor): Tensor[] {
     const inner = this.enter(b, b.kind, ctx);
     const one = (body: A.Stmt[], env: Env) => this.body(body, { ...inner, env }, input) ?? input;

@@ -8,6 +8,7 @@ import { add, dimEquals, floorDiv, isSym, mul, sub, Sym, type Dim } from "./symb
 import { isOp, isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "./values.js";
 import { ops as opNames } from "./ops.js";
 import { builtins } from "./builtins.js";
+import { pythonConstant } from "./python-names.js";
 
 export class EvalError extends Error {
   constructor(
@@ -97,7 +98,7 @@ function lookup(name: string, span: Span, cx: EvalContext): Value {
   const labelled = cx.labels?.get(name);
   if (labelled) return { kind: "tensor", shape: labelled.shape as never };
   if (cx.symbols && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return Sym.variable(name);
-  throw new EvalError(`\`${name}\` is not defined`, span, Codes.undefinedName, suggest(name, [...cx.env.names(), ...cx.scope.visible.keys()]));
+  throw new EvalError(`\`${name}\` is not defined`, span, Codes.undefinedName, pythonConstant(name) ?? suggest(name, [...cx.env.names(), ...cx.scope.visible.keys()]));
 }
 
 export function truth(v: Value, span: Span): boolean {

@@ -67,7 +67,7 @@ export function templateLabel(label: A.Label, evaluate: (e: A.Expr) => Value): A
     if (typeof v === "string" || (typeof v === "number" && Number.isInteger(v))) return String(v);
     throw new EvalError(`a label part must be an integer or a string, got ${typeName(v)}`, p.span, Codes.type);
   }).join("");
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new EvalError(`"${name}" is not a valid label (letters, digits, _)`, label.span, Codes.badArgument);
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new EvalError(`"${name}" is not a valid label (letters, digits, _ and -)`, label.span, Codes.badArgument);
   return { name, span: label.span };
 }
 

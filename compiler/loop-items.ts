@@ -1,6 +1,6 @@
 // What a loop iterates over: a `for`'s list, or a `repeat`'s indices 0 … n−1, checked.
 import type * as A from "../syntax/ast.js";
-import { Codes } from "../syntax/diagnostics.js";
+import { Codes, type Diagnostic } from "../syntax/diagnostics.js";
 import { EvalError } from "./evaluate.js";
 import { LIMITS } from "./graph-builder.js";
 import { isUnknown, show, typeName, type Value } from "./values.js";
@@ -21,4 +21,21 @@ export function loopItems(s: A.ForStmt | A.RepeatStmt, v: Value): Value[] | unde
 /** The loop variable bound to one item, if the loop names one. */
 export function loopVariable(s: A.ForStmt | A.RepeatStmt): string | undefined {
   return s.kind === "for" ? s.variable : s.index;
+}
+
+/**
+ * An error inside a loop is reported once, with the iteration that failed: of the
+ * diagnostics an iteration added (from `before` on), those reported at the same place by
+ * an earlier iteration are dropped, and the others say which iteration it was.
+ */
+export function onceAcrossIterations(diagnostics: Diagnostic[], before: number, seen: Set<string>, iteration: string) {
+  const added = diagnostics.splice(before);
+  for (const d of added) {
+    const at = d.labels.find((l) => l.primary)?.span;
+    const key = `${d.code} ${at?.file}:${at?.start}:${at?.end}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (d.severity === "error") d.notes.push(iteration);
+    diagnostics.push(d);
+  }
 }
