@@ -54,8 +54,13 @@ export async function run(argv: string[], out: Out): Promise<number> {
   if ("code" in compiled) return compiled.code;
 
   const rt = await import("../runtime/index.js");
+  const known: (abstract new (...args: never[]) => Error)[] = [rt.WeightsError, rt.WeightsMismatchError, rt.NpyError, rt.ImageError, rt.RuntimeError, rt.BackendError];
   try {
-    const tf = await rt.useBackend(...backendChoice(values));
+    const [backend, backendOptions] = backendChoice(values);
+    // --backend onnxruntime[-cpu|-webgpu|-cuda]: the network exported to ONNX and run by onnxruntime-node
+    const ox = backend.startsWith("onnxruntime") ? await import("../export/onnx/session.js") : undefined;
+    known.push(...(ox ? [ox.OnnxRuntimeError, ox.ExportError] : []));
+    const tf = ox ? undefined : await rt.useBackend(backend as never, backendOptions);
     const declared = compiled.graph.nodes[compiled.graph.inputs[0].node].shape!;
     const symbolic = declared.some((d) => typeof d !== "number");
     const x = await rt.loadInput(values.input, declared, inputOptions(values));
@@ -69,21 +74,31 @@ export async function run(argv: string[], out: Out): Promise<number> {
     const got = x.shape.slice(1);
     if (got.join("x") !== want.join("x"))
       throw new rt.RuntimeError(`the input is ${got.join("x")} but ${graph.network} takes ${formatShape(want)} (as N x C x H x W)`);
-    const model = new rt.Model(graph);
-    if (values.weights) {
-      const r = model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
-      const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
-      if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
-    } else out.stderr("netc run: no --weights: running on random initial weights");
-    const input = tf.tensor(x.data, x.shape);
-    const ys = model.forward([input]);
-    const y = ys[0];
-    const data = (await y.data()) as Float32Array;
+    // Every output, in the graph's order (onnxruntime's runOnce gives the first).
+    let outs: { shape: number[]; data: Float32Array }[];
+    if (ox) {
+      const o = await ox.runOnce(graph, { shape: x.shape, data: Float32Array.from(x.data) }, { ...values, warn: (s) => out.stderr(`netc run: ${s}`) });
+      outs = [{ shape: o.shape, data: o.data }];
+    } else {
+      const model = new rt.Model(graph);
+      if (values.weights) {
+        const r = model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
+        const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
+        if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
+      } else out.stderr("netc run: no --weights: running on random initial weights");
+      const input = tf!.tensor(x.data, x.shape);
+      const ys = model.forward([input]);
+      outs = [];
+      for (const t of ys) outs.push({ shape: t.shape, data: (await t.data()) as Float32Array });
+    }
+    const y = { shape: outs[0].shape, rank: outs[0].shape.length };
+    const data = outs[0].data;
     if (values.output)
-      for (const [i, port] of graph.outputs.entries()) {
-        const path = i === 0 ? values.output : outputPath(values.output, port.name);
-        writeFileAtomically(path, rt.writeNpy(ys[i].shape, i === 0 ? data : ((await ys[i].data()) as Float32Array)));
-        out.stderr(`wrote ${path} (${graph.outputs.length > 1 ? `${port.name}, ` : ""}${ys[i].shape.join("x")})`);
+      for (const [i, o] of outs.entries()) {
+        const name = graph.outputs[i].name;
+        const path = i === 0 ? values.output : outputPath(values.output, name);
+        writeFileAtomically(path, rt.writeNpy(o.shape, o.data));
+        out.stderr(`wrote ${path} (${graph.outputs.length > 1 ? `${name}, ` : ""}${o.shape.join("x")})`);
       }
     const labels = labelsOf(rt, values.labels);
     if (y.rank === 4 && (top !== undefined || !values.output)) printClassMap(rt, out, data, y.shape, top ?? 5, labels);
@@ -91,7 +106,6 @@ export async function run(argv: string[], out: Out): Promise<number> {
     else if (!values.output) out.stdout(`output ${y.shape.join("x")}`);
     return EXIT.ok;
   } catch (e) {
-    const known = [rt.WeightsError, rt.WeightsMismatchError, rt.NpyError, rt.ImageError, rt.RuntimeError, rt.BackendError];
     if (known.some((k) => e instanceof k)) {
       out.stderr(`netc run: ${(e as Error).message}`);
       return EXIT.errors;

@@ -7,6 +7,7 @@
 import { builders, printer } from "prettier/doc";
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../syntax/diagnostics.js";
+import { CommentPlacer } from "./printer-comments.js";
 
 type Doc = builders.Doc;
 const { group, indent, join, line, softline, hardline } = builders;
@@ -27,20 +28,7 @@ export function programDoc(program: A.Program, text: string): Doc {
   return new Printer(program, text).program();
 }
 
-class Printer {
-  private readonly printed: boolean[];
-
-  constructor(
-    private readonly ast: A.Program,
-    private readonly text: string,
-  ) {
-    this.printed = ast.comments.map(() => false);
-  }
-
-  private get comments() {
-    return this.ast.comments;
-  }
-
+class Printer extends CommentPlacer {
   program(): Doc {
     const parts: Doc[] = [];
     let prev: A.Item | undefined;
@@ -65,50 +53,6 @@ class Printer {
     const grouped = (i: A.Item) => i.kind === "import" || i.kind === "variant";
     if (grouped(prev) && prev.kind === item.kind) return this.blankBefore(lead[0]?.span.start ?? item.span.start);
     return true;
-  }
-
-  // ---- comments ------------------------------------------------------------------
-  /** The comments not printed yet that satisfy `which`, in order; they count as printed. */
-  private take(which: (c: A.Comment) => boolean): A.Comment[] {
-    const out: A.Comment[] = [];
-    this.comments.forEach((c, i) => {
-      if (!this.printed[i] && which(c)) {
-        this.printed[i] = true;
-        out.push(c);
-      }
-    });
-    return out;
-  }
-
-  /** Comments on lines of their own, keeping a blank line where the source had one. */
-  private ownLines(cs: A.Comment[], before?: number): Doc {
-    if (!cs.length) return "";
-    const parts: Doc[] = [];
-    cs.forEach((c, i) => {
-      if (i > 0 && this.blankBefore(c.span.start, cs[i - 1].span.end)) parts.push(hardline);
-      parts.push(c.text.trimEnd(), hardline);
-    });
-    if (before !== undefined && this.blankBefore(before, cs[cs.length - 1].span.end)) parts.push(hardline);
-    return parts;
-  }
-
-  /** An end-of-line comment right after `offset`, on the same line. */
-  private trailing(offset: number, limit = Infinity): Doc {
-    const [c] = this.take((c) => c.span.start >= offset && c.span.start < limit && this.sameLine(offset, c.span.start));
-    return c ? [" ", c.text.trimEnd()] : "";
-  }
-
-  private sameLine(a: number, b: number): boolean {
-    return !this.text.slice(a, b).includes("\n");
-  }
-
-  /** Whether the source has an empty line just before `offset` (after `from`, if given). */
-  private blankBefore(offset: number, from = 0): boolean {
-    return /\n[ \t\r]*\n[ \t\r]*$/.test(this.text.slice(from, offset));
-  }
-
-  private hasComment(span: Span): boolean {
-    return this.comments.some((c, i) => !this.printed[i] && c.span.start >= span.start && c.span.start < span.end);
   }
 
   // ---- declarations ----------------------------------------------------------------
