@@ -6,6 +6,7 @@ import { weightName } from "../../compiler/ir.js";
 import type { StateDict } from "../../runtime/state.js";
 import { ExportError, GraphBuilder, type ExternalData } from "./builder.js";
 import { activations, shapes } from "./elementwise.js";
+import { modern } from "./modern.js";
 import { batchnorm, conv, convtranspose, groupnorm, linear, lrn, type Converter } from "./layers.js";
 import { adaptiveavgpool, adaptivemaxpool, avgpool, maxpool } from "./pooling.js";
 import { DataType, encodeModel, IR_VERSION, type ModelProto, type ValueInfoProto } from "./proto.js";
@@ -32,6 +33,7 @@ const converters: Record<string, Converter> = {
   maxpool, avgpool, adaptiveavgpool, adaptivemaxpool,
   ...activations,
   ...shapes,
+  ...modern,
 };
 
 /** The ops the exporter writes (every op the runtime runs). */
