@@ -4,7 +4,7 @@ import { isSym } from "./symbolic.js";
 import { isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "./values.js";
 
 export type Pair = [number, number];
-export type ArgType = "count" | "int" | "number" | "prob" | "bool" | "string" | "pair" | "pair0" | "padding" | "shape" | "sides" | "extent" | "extentOf" | "shape0";
+export type ArgType = "count" | "int" | "number" | "prob" | "bool" | "string" | "pair" | "pair0" | "padding" | "shape" | "sides" | "extent" | "extentOf" | "shape0" | "ints";
 
 /** Thrown when a value does not have the expected type; the caller adds the span. */
 export class ArgTypeError extends Error {}
@@ -62,6 +62,12 @@ export const argTypes: Record<ArgType, (v: Value, what: string) => unknown> = {
   shape0(v, w) {
     const list = Array.isArray(v) ? v : [v];
     return list.map((d) => int(d, w, 0));
+  },
+  /** An integer or a list of them, of either sign (dimensions: -1 is the last). */
+  ints(v, w) {
+    const list = Array.isArray(v) ? v : [v];
+    if (list.length === 0) throw new ArgTypeError(`${w} needs at least one dimension`);
+    return list.map((d) => int(d, w, -MAX_SIZE));
   },
   /** Two sizes that may be symbolic (a crop to another value's height and width). */
   extent(v, w) {

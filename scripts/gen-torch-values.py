@@ -39,6 +39,20 @@ case("permute", "permute [2, 0, 1]", (2, 3, 4), lambda x: x.permute(0, 3, 1, 2))
 case("scale", "scale init = 0.5", (3, 2, 2), lambda x: x * (torch.ones(3, 1, 1) * 0.5))
 case("stochasticdepth", "stochasticdepth 0.5", (3, 2, 2), lambda x: x)
 
+# ---- slices, chunks, reductions over dimensions (ShuffleNet, CBAM) ---------------------
+case("slice-channels", "slice 1, 3", (4, 2, 3), lambda x: x[:, 1:3])
+case("slice-negative-width", "slice -2, dim = 2", (2, 3, 5), lambda x: x[:, :, :, -2:])
+case("chunk-second-half", "chunk 2, 1", (6, 2, 3), lambda x: x.chunk(2, dim=1)[1])
+case("chunk-uneven", "chunk 3, 2", (7, 2, 2), lambda x: x.chunk(3, dim=1)[2])
+case("mean-channels-keepdim", "mean 0, keepdim = true", (4, 3, 5), lambda x: x.mean(dim=1, keepdim=True))
+case("amax-channels-keepdim", "amax 0, keepdim = true", (4, 3, 5), lambda x: x.amax(dim=1, keepdim=True))
+case("sum-hw", "sum [1, 2]", (4, 3, 5), lambda x: x.sum(dim=(2, 3)))
+case("cbam-spatial-stats", "concat {\n  mean 0, keepdim = true\n  amax 0, keepdim = true\n}", (4, 3, 5),
+     lambda x: torch.cat([x.mean(1, keepdim=True), x.amax(1, keepdim=True)], 1))
+case("shufflenet-split", "concat {\n  chunk 2, 0\n  { chunk 2, 1; relu }\n}\nchannelshuffle 2", (4, 2, 2),
+     lambda x: F.channel_shuffle(torch.cat([x.chunk(2, 1)[0], F.relu(x.chunk(2, 1)[1])], 1), 2) if hasattr(F, "channel_shuffle")
+     else torch.nn.ChannelShuffle(2)(torch.cat([x.chunk(2, 1)[0], F.relu(x.chunk(2, 1)[1])], 1)))
+
 if __name__ == "__main__":
     out = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "torch-values.json")
     with open(out, "w") as f:

@@ -7,6 +7,7 @@ import type { StateDict } from "../../runtime/state.js";
 import { ExportError, GraphBuilder, type ExternalData } from "./builder.js";
 import { activations, shapes } from "./elementwise.js";
 import { modern } from "./modern.js";
+import { channels } from "./channels.js";
 import { batchnorm, conv, convtranspose, groupnorm, linear, lrn, type Converter } from "./layers.js";
 import { adaptiveavgpool, adaptivemaxpool, avgpool, maxpool } from "./pooling.js";
 import { DataType, encodeModel, IR_VERSION, type ModelProto, type ValueInfoProto } from "./proto.js";
@@ -34,6 +35,7 @@ const converters: Record<string, Converter> = {
   ...activations,
   ...shapes,
   ...modern,
+  ...channels,
 };
 
 /** The ops the exporter writes (every op the runtime runs). */
