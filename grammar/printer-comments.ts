@@ -11,6 +11,7 @@ const { hardline } = builders;
 
 export class CommentPlacer {
   private readonly printed: boolean[];
+  private first = 0; // every comment before this one is printed
 
   constructor(
     protected readonly ast: A.Program,
@@ -23,15 +24,21 @@ export class CommentPlacer {
     return this.ast.comments;
   }
 
-  /** The comments not printed yet that satisfy `which`, in order; they count as printed. */
-  protected take(which: (c: A.Comment) => boolean): A.Comment[] {
+  /**
+   * The comments not printed yet that satisfy `which`, in order; they count as printed.
+   * `before` bounds their start when `which` implies one: the scan starts at the first
+   * comment not printed and stops there, so formatting stays linear in the comments.
+   */
+  protected take(which: (c: A.Comment) => boolean, before = Infinity): A.Comment[] {
     const out: A.Comment[] = [];
-    this.comments.forEach((c, i) => {
+    while (this.first < this.comments.length && this.printed[this.first]) this.first++;
+    for (let i = this.first; i < this.comments.length && this.comments[i].span.start < before; i++) {
+      const c = this.comments[i];
       if (!this.printed[i] && which(c)) {
         this.printed[i] = true;
         out.push(c);
       }
-    });
+    }
     return out;
   }
 
@@ -49,7 +56,8 @@ export class CommentPlacer {
 
   /** An end-of-line comment right after `offset`, on the same line. */
   protected trailing(offset: number, limit = Infinity): Doc {
-    const [c] = this.take((c) => c.span.start >= offset && c.span.start < limit && this.sameLine(offset, c.span.start));
+    const eol = this.text.indexOf("\n", offset);
+    const [c] = this.take((c) => c.span.start >= offset && c.span.start < limit && this.sameLine(offset, c.span.start), eol < 0 ? limit : Math.min(limit, eol));
     return c ? [" ", c.text.trimEnd()] : "";
   }
 
@@ -59,10 +67,19 @@ export class CommentPlacer {
 
   /** Whether the source has an empty line just before `offset` (after `from`, if given). */
   protected blankBefore(offset: number, from = 0): boolean {
-    return /\n[ \t\r]*\n[ \t\r]*$/.test(this.text.slice(from, offset));
+    // /\n[ \t\r]*\n[ \t\r]*$/ on text[from, offset), scanned backwards from offset (not from 0)
+    let i = offset;
+    for (let newlines = 0; newlines < 2; newlines++) {
+      while (i > from && " \t\r".includes(this.text[i - 1])) i--;
+      if (i <= from || this.text[i - 1] !== "\n") return false;
+      i--;
+    }
+    return true;
   }
 
   protected hasComment(span: Span): boolean {
-    return this.comments.some((c, i) => !this.printed[i] && c.span.start >= span.start && c.span.start < span.end);
+    for (let i = this.first; i < this.comments.length && this.comments[i].span.start < span.end; i++)
+      if (!this.printed[i] && this.comments[i].span.start >= span.start) return true;
+    return false;
   }
 }
