@@ -82,12 +82,12 @@ export async function run(argv: string[], out: Out): Promise<number> {
     if (got.join("x") !== want.join("x"))
       throw new rt.RuntimeError(`the input is ${got.join("x")} but ${graph.network} takes ${formatShape(want)} (as N x C x H x W)`);
     checkMemory(graph, compiled.counts, { batch: x.shape[0], backend: tf?.getBackend() ?? backend }); // before allocating
-    // Every output, in the graph's order (onnxruntime's runOnce gives the first).
+    // Every output, in the graph's order.
     let outs: { shape: number[]; data: Float32Array }[];
     let weights = new Map() as Awaited<ReturnType<Runtime["loadSafetensors"]>>;
     if (ox) {
-      const o = await ox.runOnce(graph, { shape: x.shape, data: Float32Array.from(x.data) }, { ...values, warn: (s) => out.stderr(`netc run: ${s}`) });
-      outs = [{ shape: o.shape, data: o.data }];
+      const os = await ox.runOnce(graph, { shape: x.shape, data: Float32Array.from(x.data) }, { ...values, warn: (s) => out.stderr(`netc run: ${s}`) });
+      outs = os.map((o) => ({ shape: o.shape, data: o.data }));
     } else {
       const model = new rt.Model(graph);
       made.push(model);
