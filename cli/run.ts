@@ -22,7 +22,9 @@ options:
   --weights FILE        safetensors weights, names as in \`netc summary NET --json\`
   --strict false        load what fits and report the rest (default: every tensor must match)
   --input FILE          the image or .npy array
-  --output FILE         write the first output as a float32 .npy array
+  --output FILE         write the output as a float32 .npy array; a network of several
+                        outputs writes its first to FILE and each other one beside it,
+                        named after it (y.npy, y.aux1.npy, y.aux2.npy)
   --top K               print the K most probable classes (default 5 for a class vector)
   --labels FILE|imagenet  class names: a text file with one name per line, or imagenet
 ${backendHelp(24)}
@@ -80,12 +82,12 @@ export async function run(argv: string[], out: Out): Promise<number> {
     if (got.join("x") !== want.join("x"))
       throw new rt.RuntimeError(`the input is ${got.join("x")} but ${graph.network} takes ${formatShape(want)} (as N x C x H x W)`);
     checkMemory(graph, compiled.counts, { batch: x.shape[0], backend: tf?.getBackend() ?? backend }); // before allocating
-    let y: { shape: number[]; rank: number };
-    let data: Float32Array;
+    // Every output, in the graph's order.
+    let outs: { shape: number[]; data: Float32Array }[];
     let weights = new Map() as Awaited<ReturnType<Runtime["loadSafetensors"]>>;
     if (ox) {
-      const o = await ox.runOnce(graph, { shape: x.shape, data: Float32Array.from(x.data) }, { ...values, warn: (s) => out.stderr(`netc run: ${s}`) });
-      [y, data] = [{ shape: o.shape, rank: o.shape.length }, o.data];
+      const os = await ox.runOnce(graph, { shape: x.shape, data: Float32Array.from(x.data) }, { ...values, warn: (s) => out.stderr(`netc run: ${s}`) });
+      outs = os.map((o) => ({ shape: o.shape, data: o.data }));
     } else {
       const model = new rt.Model(graph);
       made.push(model);
@@ -97,21 +99,27 @@ export async function run(argv: string[], out: Out): Promise<number> {
       } else out.stderr("netc run: no --weights: running on random initial weights");
       const input = tf!.tensor(x.data, x.shape);
       made.push(input);
-      const [t] = model.forward([input]);
-      made.push(t);
-      [y, data] = [t, (await t.data()) as Float32Array];
+      const ys = model.forward([input]);
+      made.push(...ys);
+      outs = [];
+      for (const t of ys) outs.push({ shape: t.shape, data: (await t.data()) as Float32Array });
     }
-    const nonFinite = countNonFinite(data);
+    const y = { shape: outs[0].shape, rank: outs[0].shape.length };
+    const data = outs[0].data;
+    const nonFinite = outs.reduce((n, o) => n + countNonFinite(o.data), 0);
     if (nonFinite) {
       if (values.weights && !weights.size) weights = await rt.loadSafetensors(values.weights); // onnxruntime read them itself
       const why = values.weights && nonFiniteTensors(weights).length ? `; NaN or Inf in ${values.weights}: ${nonFiniteTensors(weights).slice(0, 3).join(", ")}` : "";
-      out.stderr(`netc run: ${nonFinite} of the ${data.length} output values are NaN or infinite${why}`);
+      out.stderr(`netc run: ${nonFinite} of the ${outs.reduce((n, o) => n + o.data.length, 0)} output values are NaN or infinite${why}`);
       if (!values["allow-nonfinite"]) return EXIT.errors;
     }
-    if (values.output) {
-      writeFileAtomically(values.output, rt.writeNpy(y.shape, data));
-      out.stderr(`wrote ${values.output} (${y.shape.join("x")})`);
-    }
+    if (values.output)
+      for (const [i, o] of outs.entries()) {
+        const name = graph.outputs[i].name;
+        const path = i === 0 ? values.output : outputPath(values.output, name);
+        writeFileAtomically(path, rt.writeNpy(o.shape, o.data));
+        out.stderr(`wrote ${path} (${graph.outputs.length > 1 ? `${name}, ` : ""}${o.shape.join("x")})`);
+      }
     const labels = labelsOf(rt, values.labels);
     if (y.rank === 4 && (top !== undefined || !values.output)) printClassMap(rt, out, data, y.shape, top ?? 5, labels);
     else if (top !== undefined || (!values.output && y.rank === 2)) printTop(rt, out, data, y.shape, top ?? 5, labels);
@@ -126,6 +134,12 @@ export async function run(argv: string[], out: Out): Promise<number> {
   } finally {
     for (const t of made) t.dispose();
   }
+}
+
+/** Where an output other than the first goes: y.npy -> y.aux1.npy. */
+export function outputPath(first: string, name: string): string {
+  const dot = first.toLowerCase().endsWith(".npy") ? first.length - 4 : first.length;
+  return `${first.slice(0, dot)}.${name}.npy`;
 }
 
 type Runtime = typeof import("../runtime/index.js");

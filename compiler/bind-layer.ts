@@ -3,13 +3,13 @@
 // become a node of the graph. Merges (add, mul, concat) likewise, from their branches. An op's complaint about its input or arguments becomes a
 // diagnostic located at the argument (or the call) and at where the input came from.
 import type * as A from "../syntax/ast.js";
-import { Codes, error, withNote, type Diagnostic } from "../syntax/diagnostics.js";
+import { Codes, error, warning, withNote, type Diagnostic } from "../syntax/diagnostics.js";
 import { bindArgs } from "./bind-args.js";
 import { EvalError } from "./evaluate.js";
 import { childName, type Frame, type GraphBuilder, type Naming, type Tensor } from "./graph-builder.js";
 import { mergeShapes, MergeError } from "./merge.js";
 import { convertArg, ArgTypeError } from "./op-args.js";
-import { OpError, type Args, type OpResult, type OpSpec } from "./ops.js";
+import { OpError, paramsOf, type Args, type OpResult, type OpSpec } from "./ops.js";
 import { formatShape, isUnknown, type Shape, type Value } from "./values.js";
 
 export interface GraphContext {
@@ -23,8 +23,7 @@ export interface LayerContext extends GraphContext {  /** Evaluates an argument'
 }
 
 export function bindLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Tensor): Tensor {
-  const params = op.args.map((a) => ({ name: a.name, required: a.default === undefined && !a.defaultFrom }));
-  const bound = bindArgs(op.name, params, s.args, s.calleeSpan);
+  const bound = bindArgs(op.name, paramsOf(op), s.args, s.calleeSpan, op.positionalHint);
   const attrs: Args = {};
   let unknown = false;
   for (const spec of op.args) {
@@ -53,10 +52,27 @@ export function bindLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Te
       g.report(g.located(opError(g, e, op, s, bound, input), cx.frame));
     }
   }
+  if (op.name === "linear" && shape && input.shape?.length === 3 && !afterPermute(g, input)) g.report(linearOnImage(g, s, input));
   g.countExactly(result, s.span);
   const node = { op: op.name, name: "", attrs, inputs: [input.node], shape, weights: result.weights ?? [], macs: result.macs ?? 0, span: s.span };
   node.name = childName(cx.naming, s.label);
   return g.addNode(node, cx.naming, s.label?.name ?? op.name);
+}
+
+/** nn.Linear on CxHxW acts on the last axis (the width), as PyTorch's does; rarely what is meant. */
+function linearOnImage(g: GraphBuilder, s: A.CallStmt, input: Tensor): Diagnostic {
+  const d = warning(Codes.linearOnImage, `linear acts on the last dimension of ${formatShape(input.shape!)}: each row of width ${input.shape![2]} separately`, s.span, "flatten first?");
+  g.origin(d, input);
+  return withNote(d, "as PyTorch's nn.Linear, this keeps the channels and rows; write `flatten` before it for one vector per image");
+}
+
+/** Whether the value comes from a permute through layers that keep the axes (channels last on purpose). */
+function afterPermute(g: GraphBuilder, t: Tensor): boolean {
+  for (let n = g.nodes[t.node]; n; n = g.nodes[n.inputs[0]]) {
+    if (n.op === "permute") return true;
+    if (n.inputs.length !== 1 || ["flatten", "reshape", "conv", "input"].includes(n.op)) return false;
+  }
+  return false;
 }
 
 function opError(g: GraphBuilder, e: OpError, op: OpSpec, s: A.CallStmt, bound: Map<string, A.Arg>, input: Tensor): Diagnostic {

@@ -4,13 +4,15 @@
 // in graph-builder.ts, layer calls in bind-layer.ts; names were resolved before
 // (resolve.ts).
 import type * as A from "../syntax/ast.js";
-import { Abort, Codes, error, withNote, type Diagnostic, type Span } from "../syntax/diagnostics.js";
+import { Abort, Codes, error, withLabel, withNote, type Diagnostic, type Span } from "../syntax/diagnostics.js";
 import { bindArgs } from "./bind-args.js";
 import { bindLayer, bindMerge } from "./bind-layer.js";
 import { Env, EvalError, evaluate, suggest, truth, type EvalContext } from "./evaluate.js";
 import { childName, GraphBuilder, LIMITS, MAX_DIM, openModule, templateLabel, type Frame, type Naming, type Tensor } from "./graph-builder.js";
 import type { Graph, ModuleNode } from "./ir.js";
 import type { ModuleScope } from "./modules.js";
+import { loopItems, loopVariable, onceAcrossIterations } from "./loop-items.js";
+import { torchModule } from "./python-names.js";
 import { ops, type OpSpec } from "./ops.js";
 import { isSym, type Dim } from "./symbolic.js";
 import { isBlock, isOp, isUnknown, show, typeName, UNKNOWN, type BlockRef, type Value } from "./values.js";
@@ -79,7 +81,9 @@ export class Elaborator {
         cur = this.stmt(s, ctx, cur);
       } catch (e) {
         if (!(e instanceof EvalError)) throw e;
-        this.graph.report(this.graph.located(withNote(error(e.code, e.message, e.span), e.note ?? ""), ctx.frame));
+        const d = withNote(error(e.code, e.message, e.span), e.note ?? "");
+        if (e.related) withLabel(d, e.related.span, e.related.message);
+        this.graph.report(this.graph.located(d, ctx.frame));
         if (cur) cur = { node: cur.node, shape: null };
       }
     }
@@ -112,9 +116,8 @@ export class Elaborator {
       case "group":
         return this.body(s.body, this.enter(s, "sequence", ctx), cur);
       case "repeat":
-        return this.repeat(s, ctx, cur);
       case "for":
-        return this.forLoop(s, ctx, cur);
+        return this.loop(s, ctx, cur);
       case "if": {
         const inner = this.enter(s, "if", ctx);
         const branch = this.cond(s.cond, ctx, cur) ? s.then : s.else;
@@ -133,8 +136,8 @@ export class Elaborator {
   }
 
   private need(cur: Tensor | undefined, s: A.Stmt): Tensor {
-    if (!cur) throw new EvalError("no input yet: declare the network's input first, e.g. `input 3x224x224`", s.span, Codes.noInput);
-    return cur;
+    if (cur) return cur;
+    throw new EvalError("no input yet: declare the network's input first, e.g. `input 3x224x224`", s.span, Codes.noInput);
   }
 
   private eval(e: A.Expr, ctx: Ctx, cur: Tensor | undefined, symbols = false): Value {
@@ -187,7 +190,7 @@ export class Elaborator {
     const op = ops.get(s.callee);
     if (op) return this.layer(op, s, ctx, input);
     const known = [...ops.keys(), ...ctx.frame.scope.visible.keys()];
-    throw new EvalError(`unknown layer or block \`${s.callee}\``, s.calleeSpan, Codes.undefinedName, suggest(s.callee, known));
+    throw new EvalError(`unknown layer or block \`${s.callee}\``, s.calleeSpan, Codes.undefinedName, torchModule(s.callee) ?? suggest(s.callee, known));
   }
 
   private layer(op: OpSpec, s: A.CallStmt, ctx: Ctx, input: Tensor): Tensor {
@@ -216,32 +219,19 @@ export class Elaborator {
     return out;
   }
 
-  private repeat(s: A.RepeatStmt, ctx: Ctx, cur: Tensor | undefined): Tensor | undefined {
-    const n = this.eval(s.count, ctx, cur);
-    if (isUnknown(n)) return cur ? { node: cur.node, shape: null } : cur;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 0)
-      throw new EvalError(`repeat needs a count of 0 or more, got ${show(n)}`, s.count.span, Codes.badArgument);
-    if (n > LIMITS.repeat) throw new EvalError(`repeat ${n} is more than the limit of ${LIMITS.repeat}`, s.count.span, Codes.limit);
-    const inner = this.enter(s, "repeat", ctx);
-    for (let i = 0; i < n; i++) {
+  private loop(s: A.RepeatStmt | A.ForStmt, ctx: Ctx, cur: Tensor | undefined): Tensor | undefined {
+    const items = loopItems(s, this.eval(s.kind === "for" ? s.iterable : s.count, ctx, cur));
+    if (!items) return cur ? { node: cur.node, shape: null } : cur;
+    const inner = this.enter(s, s.kind, ctx);
+    const variable = loopVariable(s);
+    const seen = new Set<string>();
+    for (const [k, item] of items.entries()) {
       this.tick(s.span);
       const env = new Env(inner.env);
-      if (s.index) env.set(s.index, i);
+      if (variable) env.set(variable, item);
+      const before = this.diagnostics.length;
       cur = this.body(s.body, { ...inner, env }, cur);
-    }
-    return cur;
-  }
-
-  private forLoop(s: A.ForStmt, ctx: Ctx, cur: Tensor | undefined): Tensor | undefined {
-    const list = this.eval(s.iterable, ctx, cur);
-    if (isUnknown(list)) return cur ? { node: cur.node, shape: null } : cur;
-    if (!Array.isArray(list)) throw new EvalError(`for needs a list, got ${typeName(list)}`, s.iterable.span, Codes.type);
-    const inner = this.enter(s, "for", ctx);
-    for (const item of list) {
-      this.tick(s.span);
-      const env = new Env(inner.env);
-      env.set(s.variable, item);
-      cur = this.body(s.body, { ...inner, env }, cur);
+      onceAcrossIterations(this.diagnostics, before, seen, variable ? `in the iteration where ${variable} = ${show(item)}` : `in repetition ${k + 1} of ${items.length}`);
     }
     return cur;
   }
@@ -266,10 +256,30 @@ export class Elaborator {
       if (b.kind === "let") this.stmt(b, inner, input);
       else if (b.kind === "head" || b.kind === "input")
         throw new EvalError(`a ${b.kind} cannot be a branch of ${s.op}`, b.span, Codes.misplaced);
+      else if (b.kind === "for" || b.kind === "repeat" || b.kind === "if") results.push(...this.branchesOf(b, inner, input));
       else results.push(this.stmt(b, { ...inner, env: new Env(inner.env) }, input) ?? input);
     }
     if (results.length === 0) throw new EvalError(`${s.op} needs at least one branch`, s.span, Codes.badArgument);
     return bindMerge(s.op, results, s, { graph: this.graph, naming: inner.naming, frame: inner.frame }, false);
+  }
+
+  /** In a combinator, each iteration of a loop is one branch; an `if` is one branch, or none. */
+  private branchesOf(b: A.ForStmt | A.RepeatStmt | A.IfStmt, ctx: Ctx, input: Tensor): Tensor[] {
+    const inner = this.enter(b, b.kind, ctx);
+    const one = (body: A.Stmt[], env: Env) => this.body(body, { ...inner, env }, input) ?? input;
+    if (b.kind === "if") {
+      const body = this.cond(b.cond, ctx, input) ? b.then : b.else;
+      return body ? [one(body, new Env(inner.env))] : [];
+    }
+    const list = loopItems(b, this.eval(b.kind === "for" ? b.iterable : b.count, ctx, input));
+    if (!list) return [{ node: input.node, shape: null }];
+    const variable = loopVariable(b);
+    return list.map((item) => {
+      this.tick(b.span);
+      const env = new Env(inner.env);
+      if (variable) env.set(variable, item);
+      return one(b.body, env);
+    });
   }
 
   private from(s: A.FromStmt, ctx: Ctx): Tensor | undefined {

@@ -7,6 +7,8 @@ import type { ModuleScope } from "./modules.js";
 import { add, dimEquals, floorDiv, isSym, mul, sub, Sym, type Dim } from "./symbolic.js";
 import { isOp, isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "./values.js";
 import { ops as opNames } from "./ops.js";
+import { builtins } from "./builtins.js";
+import { pythonConstant } from "./python-names.js";
 
 export class EvalError extends Error {
   constructor(
@@ -14,6 +16,7 @@ export class EvalError extends Error {
     readonly span: Span,
     readonly code: string = Codes.type,
     readonly note?: string,
+    readonly related?: { span: Span; message: string },
   ) {
     super(message);
   }
@@ -95,7 +98,7 @@ function lookup(name: string, span: Span, cx: EvalContext): Value {
   const labelled = cx.labels?.get(name);
   if (labelled) return { kind: "tensor", shape: labelled.shape as never };
   if (cx.symbols && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return Sym.variable(name);
-  throw new EvalError(`\`${name}\` is not defined`, span, Codes.undefinedName, suggest(name, [...cx.env.names(), ...cx.scope.visible.keys()]));
+  throw new EvalError(`\`${name}\` is not defined`, span, Codes.undefinedName, pythonConstant(name) ?? suggest(name, [...cx.env.names(), ...cx.scope.visible.keys()]));
 }
 
 export function truth(v: Value, span: Span): boolean {
@@ -208,48 +211,6 @@ function equal(l: Value, r: Value, e: Expr): boolean {
   if (isOp(l) && isOp(r)) return l.name === r.name;
   if (typeof l === "object" && typeof r === "object") return l === r;
   return l === r;
-}
-
-// ---- built-in functions ---------------------------------------------------------------
-const builtins: Record<string, (args: Value[], span: Span) => Value> = {
-  range(args, span) {
-    const nums = args.map((a) => intArg(a, span));
-    const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
-    if (step === 0 || nums.length === 0 || nums.length > 3) throw new EvalError("range takes (stop), (start, stop) or (start, stop, step) with step != 0", span);
-    const n = Math.max(0, Math.ceil((stop - start) / step));
-    if (n > MAX_LIST) throw new EvalError(`range of ${n} values is too long (at most ${MAX_LIST})`, span, Codes.limit);
-    return Array.from({ length: n }, (_, i) => start + i * step);
-  },
-  len(args, span) {
-    if (args.length !== 1 || !Array.isArray(args[0])) throw new EvalError("len takes one list", span);
-    return args[0].length;
-  },
-  min: (args, span) => extreme(args, span, (a, b) => a < b),
-  max: (args, span) => extreme(args, span, (a, b) => a > b),
-  sum(args, span) {
-    const list = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
-    return list.reduce<number>((s, v) => s + numArg(v, span), 0);
-  },
-  floor: (args, span) => Math.floor(numArg(args[0], span)),
-  ceil: (args, span) => Math.ceil(numArg(args[0], span)),
-  round: (args, span) => Math.round(numArg(args[0], span)),
-  int: (args, span) => Math.trunc(numArg(args[0], span)),
-  abs: (args, span) => Math.abs(numArg(args[0], span)),
-};
-
-function numArg(v: Value | undefined, span: Span): number {
-  if (typeof v !== "number") throw new EvalError(`expected a number, got ${v === undefined ? "nothing" : typeName(v)}`, span);
-  return v;
-}
-function intArg(v: Value, span: Span): number {
-  const n = numArg(v, span);
-  if (!Number.isInteger(n)) throw new EvalError(`expected an integer, got ${n}`, span);
-  return n;
-}
-function extreme(args: Value[], span: Span, better: (a: number, b: number) => boolean): number {
-  const list = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
-  if (list.length === 0) throw new EvalError("min and max need at least one value", span);
-  return list.map((v) => numArg(v, span)).reduce((a, b) => (better(b, a) ? b : a));
 }
 
 function callBuiltin(e: Expr & { kind: "call" }, cx: EvalContext): Value {

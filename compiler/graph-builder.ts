@@ -40,8 +40,16 @@ export interface Frame {
 /** The next child's name: its label, or its position in the enclosing module. */
 export function childName(naming: Naming, label?: A.Label): string {
   const index = naming.counter.n++;
-  return naming.prefix + (label ? label.name : String(index));
+  const name = naming.prefix + (label ? label.name : String(index));
+  // PyTorch's module tree cannot hold two children of one name (their weights' names
+  // would collide). Merges are not modules.
+  const twin = label && naming.module.children.find((c) => c.name === name && !(c.kind === "layer" && ["add", "mul", "concat"].includes(c.type)));
+  if (twin)
+    throw new EvalError(`the label \`${label.name}\` is used twice in ${naming.module.name ? `\`${naming.module.name}\`` : "this network"}`, label.span, Codes.duplicate,
+      "PyTorch's modules cannot have two children of one name: their weights would have the same names", { span: twin.span, message: `\`${name}\` is first used here` });
+  return name;
 }
+
 
 /** Opens a child module named by `label` and returns the naming inside it. */
 export function openModule(naming: Naming, label: A.Label, type: string, kind: ModuleNode["kind"], span: Span): Naming {
@@ -59,7 +67,7 @@ export function templateLabel(label: A.Label, evaluate: (e: A.Expr) => Value): A
     if (typeof v === "string" || (typeof v === "number" && Number.isInteger(v))) return String(v);
     throw new EvalError(`a label part must be an integer or a string, got ${typeName(v)}`, p.span, Codes.type);
   }).join("");
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new EvalError(`"${name}" is not a valid label (letters, digits, _)`, label.span, Codes.badArgument);
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new EvalError(`"${name}" is not a valid label (letters, digits, _ and -)`, label.span, Codes.badArgument);
   return { name, span: label.span };
 }
 

@@ -44,4 +44,5 @@ export interface Graph {
   root: ModuleNode;
 }
 
-export const weightName = (node: IRNode, w: WeightSpec) => (node.name ? `${node.name}.${w.name}` : w.name);
+/** A weight's state_dict name; a weight named "" is a bare parameter named by its layer (ConvNeXt's layer_scale). */
+export const weightName = (node: IRNode, w: WeightSpec) => (!w.name ? node.name : node.name ? `${node.name}.${w.name}` : w.name);

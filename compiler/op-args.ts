@@ -1,10 +1,10 @@
 // Conversion of argument values to the types ops expect, with the PyTorch conventions:
 // a size is `3`, `3x3` or `[3, 3]`; a padding may also be "same" or "valid".
 import { isSym } from "./symbolic.js";
-import { isUnknown, show, typeName, type Value } from "./values.js";
+import { isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "./values.js";
 
 export type Pair = [number, number];
-export type ArgType = "count" | "int" | "number" | "prob" | "bool" | "string" | "pair" | "pair0" | "padding" | "shape" | "sides" | "extent";
+export type ArgType = "count" | "int" | "number" | "prob" | "bool" | "string" | "pair" | "pair0" | "padding" | "shape" | "sides" | "extent" | "extentOf" | "shape0" | "ints";
 
 /** Thrown when a value does not have the expected type; the caller adds the span. */
 export class ArgTypeError extends Error {}
@@ -58,11 +58,31 @@ export const argTypes: Record<ArgType, (v: Value, what: string) => unknown> = {
     const list = Array.isArray(v) ? v : [v];
     return list.map((d) => (d === -1 ? -1 : int(d, w, 1)));
   },
+  /** A list of integers from 0 (permutation dims, axes). */
+  shape0(v, w) {
+    const list = Array.isArray(v) ? v : [v];
+    return list.map((d) => int(d, w, 0));
+  },
+  /** An integer or a list of them, of either sign (dimensions: -1 is the last). */
+  ints(v, w) {
+    const list = Array.isArray(v) ? v : [v];
+    if (list.length === 0) throw new ArgTypeError(`${w} needs at least one dimension`);
+    return list.map((d) => int(d, w, -MAX_SIZE));
+  },
   /** Two sizes that may be symbolic (a crop to another value's height and width). */
   extent(v, w) {
     const list = Array.isArray(v) ? v : [v, v];
     if (list.length !== 2) throw new ArgTypeError(`${w} must have 2 sizes (height x width), got ${list.length}`);
     return list.map((d) => (isSym(d) ? d : int(d, w, 1)));
+  },
+  /** An extent, or a labelled value whose height and width it takes (`size = skip`). */
+  extentOf(v, w) {
+    if (isTensor(v)) {
+      if (!v.shape) return UNKNOWN;
+      if (v.shape.length !== 3) throw new ArgTypeError(`${w} takes its height and width from a channels x height x width value, got ${v.shape.length} dimensions`);
+      return v.shape.slice(1);
+    }
+    return argTypes.extent(v, w);
   },
   sides(v, w) {
     if (Array.isArray(v)) {

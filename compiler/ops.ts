@@ -7,9 +7,11 @@ import { batchnorm, groupnorm, lrn } from "./ops/norm.js";
 import { channelshuffle, crop, flatten, pad, reshape, upsample } from "./ops/shape.js";
 import { dropout, pointwise, prelu, softmax } from "./ops/pointwise.js";
 import { adaptive, globalavgpool, pool } from "./ops/pool.js";
+import { layernorm, layernorm2d, permute, scale, stochasticdepth } from "./ops/modern.js";
+import { chunk, reduction, slice } from "./ops/channels.js";
 import { arg, type OpSpec } from "./ops/spec.js";
 
-export { OpError, type Args, type ArgSpec, type OpResult, type OpSpec, type WeightKind, type WeightSpec } from "./ops/spec.js";
+export { OpError, paramsOf, type Args, type ArgSpec, type OpResult, type OpSpec, type WeightKind, type WeightSpec } from "./ops/spec.js";
 
 /** Every op, by name, in the order the docs list them. */
 const table = {
@@ -17,6 +19,8 @@ const table = {
   maxpool: pool("maxpool", "nn.MaxPool2d"), avgpool: pool("avgpool", "nn.AvgPool2d"),
   adaptiveavgpool: adaptive("adaptiveavgpool", "nn.AdaptiveAvgPool2d"), adaptivemaxpool: adaptive("adaptivemaxpool", "nn.AdaptiveMaxPool2d"),
   globalavgpool, flatten, reshape, dropout, prelu, softmax, lrn, upsample, pad, crop, channelshuffle,
+  layernorm, layernorm2d, permute, scale, stochasticdepth, slice, chunk,
+  mean: reduction("mean", "torch.mean(x, dim, keepdim)"), sum: reduction("sum", "torch.sum(x, dim, keepdim)"), amax: reduction("amax", "torch.amax(x, dim, keepdim)"),
   relu: pointwise("relu", "nn.ReLU", "max(x, 0)"),
   relu6: pointwise("relu6", "nn.ReLU6", "min(max(x, 0), 6)"),
   leakyrelu: pointwise("leakyrelu", "nn.LeakyReLU", "x, or slope * x below 0", [arg("slope", "number", "negative slope", 0.01)]),

@@ -8,7 +8,8 @@ import { Codes, error, withNote, type Diagnostic } from "../syntax/diagnostics.j
 import { bindArgs } from "./bind-args.js";
 import { EvalError, suggest } from "./evaluate.js";
 import type { ModuleScope } from "./modules.js";
-import { ops } from "./ops.js";
+import { ops, paramsOf } from "./ops.js";
+import { torchModule } from "./python-names.js";
 
 /** The diagnostics of resolving every block and network declared in `scope`'s file. */
 export function resolveNames(scope: ModuleScope): Diagnostic[] {
@@ -42,10 +43,10 @@ function resolveCall(s: A.CallStmt, scope: ModuleScope): Diagnostic | undefined 
       const op = ops.get(s.callee);
       if (!op) {
         const d = error(Codes.undefinedName, `unknown layer or block \`${s.callee}\``, s.calleeSpan);
-        const hint = suggest(s.callee, [...ops.keys(), ...scope.visible.keys()]);
+        const hint = torchModule(s.callee) ?? suggest(s.callee, [...ops.keys(), ...scope.visible.keys()]);
         return hint ? withNote(d, hint) : d;
       }
-      bindArgs(op.name, op.args.map((a) => ({ name: a.name, required: a.default === undefined && !a.defaultFrom })), s.args, s.calleeSpan);
+      bindArgs(op.name, paramsOf(op), s.args, s.calleeSpan, op.positionalHint);
     }
   } catch (e) {
     if (!(e instanceof EvalError)) throw e;

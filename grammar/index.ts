@@ -3,8 +3,8 @@
 import type { ParseResult, ExpressionResult } from "../syntax/parser-api.js";
 import { Codes, error, type Diagnostic, type Span } from "../syntax/diagnostics.js";
 import { AstBuilder, LabelError } from "./cst-to-ast.js";
-import { parser, parseTokens } from "./parser.js";
-import { lexer, significantNewlines, StringLiteral } from "./tokens.js";
+import { parseRecovering } from "./recovery.js";
+import { keywords, lexer, significantNewlines, StringLiteral } from "./tokens.js";
 import { stringDiagnostics } from "./strings.js";
 import { relocate } from "./relocate.js";
 import { tooLarge } from "./limits.js";
@@ -51,8 +51,8 @@ function tooDeep(tokens: IToken[], file: string): Diagnostic | undefined {
 }
 
 function build(text: string, file: string, tokens: IToken[], commentTokens: IToken[], diagnostics: Diagnostic[]): ParseResult {
-  const cst = parseTokens(significantNewlines(tokens));
-  diagnostics.push(...parser.errors.map((e) => syntaxError(e, file, text)));
+  const { cst, errors } = parseRecovering(significantNewlines(tokens));
+  diagnostics.push(...errors.map((e) => syntaxError(e.error, file, text, e.previous)));
   if (diagnostics.length > 0) return { diagnostics };
   const comments = commentTokens;
   const builder = new AstBuilder(file, (t, offset) => parseExpressionAt(t, file, offset).expr);
@@ -86,7 +86,7 @@ export function parseExpressionAt(text: string, file: string, offset: number): E
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
-function syntaxError(e: IRecognitionException, file: string, text: string): Diagnostic {
+function syntaxError(e: IRecognitionException, file: string, text: string, previous?: IToken): Diagnostic {
   const t = e.token;
   const atEnd = t.tokenType?.name === "EOF" || Number.isNaN(t.startOffset);
   const start = atEnd ? text.length : t.startOffset;
@@ -94,7 +94,24 @@ function syntaxError(e: IRecognitionException, file: string, text: string): Diag
   const found = atEnd ? "end of file" : t.tokenType.name === "Newline" ? "line break" : `'${t.image}'`;
   const expected = e.message.replace(/^Expecting:?\s*/i, "").replace(/\s+but found:.*$/s, "");
   const d = error(Codes.syntax, `unexpected ${found}`, { file, start, end }, `expected ${summarizeExpected(expected)}`);
+  const hint = previous && !atEnd ? syntaxHint(t, previous, text) : undefined;
+  if (hint) d.notes.push(hint);
   return d;
+}
+
+const isKeyword = (word: string) => keywords.some((k) => String(k.PATTERN) === `/${word}/`);
+
+/** What a user coming from Python or PyTorch most likely meant. */
+function syntaxHint(t: IToken, previous: IToken, text: string): string | undefined {
+  const prev = previous.image;
+  if (t.image === ":" && isKeyword(prev))
+    return `\`${prev}\` is a keyword; a label of that name is written as a string: \`"${prev}": ...\``;
+  if (t.image === "." && ["nn", "torch", "F", "tv", "torchvision"].includes(prev))
+    return `netc's layers are written without PyTorch's \`${prev}.\` prefix, and infer their input channels: \`conv 16, 3x3\` for nn.Conv2d(3, 16, 3) (\`netc list\` and docs/language.md name them all)`;
+  const sameLine = !text.slice(previous.startOffset, t.startOffset).includes("\n");
+  if (sameLine && previous.tokenType.name !== "Comma" && /^[\w"]/.test(t.image) && /[\w\])"]$/.test(prev))
+    return "arguments are separated by `,`; a statement ends at a line break or `;`";
+  return undefined;
 }
 
 function summarizeExpected(msg: string): string {

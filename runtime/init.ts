@@ -22,8 +22,11 @@ export function initialValues(node: IRNode, name: string, shape: number[], rando
     }
     case "batchnorm":
     case "groupnorm":
+    case "layernorm":
+    case "layernorm2d":
       return fill(name === "weight" || name === "running_var" ? 1 : 0);
     case "prelu":
+    case "scale":
       return fill(node.attrs.init as number);
   }
   return fill(0);

@@ -11,6 +11,8 @@ import type { Kernel } from "./kernels/kernel.js";
 import { batchnorm, groupnorm, lrn } from "./kernels/norm.js";
 import { concat, merge, pointwise, prelu, relu6, softmax } from "./kernels/pointwise.js";
 import { adaptiveavgpool, adaptivemaxpool, avgpool, globalavgpool, maxpoolDilated } from "./kernels/pool.js";
+import { layernorm, layernorm2d, permute, scale, stochasticdepth } from "./kernels/modern.js";
+import { chunk, reduction, slice } from "./kernels/channels.js";
 import { channelshuffle, crop, flatten, pad, reshape, upsample } from "./kernels/shape.js";
 
 export { convolve, convPlan } from "./kernels/conv.js";
@@ -36,6 +38,16 @@ const table: Record<OpName | MergeOp, Kernel> = {
   upsample,
   channelshuffle,
   softmax,
+  layernorm,
+  layernorm2d,
+  permute,
+  scale,
+  stochasticdepth,
+  slice,
+  chunk,
+  mean: reduction("mean"),
+  sum: reduction("sum"),
+  amax: reduction("max"),
   dropout: {
     run: ([x], node, _w, ctx) =>
       ctx.training && (node.attrs.p as number) > 0 ? tf.dropout(x, node.attrs.p as number, undefined, ctx.seed === undefined ? undefined : ctx.seed * 7919 + node.id) : x,

@@ -82,6 +82,7 @@ export const Codes = {
   shapeMismatch: "E0302",
   shapeInvalid: "E0303",
   notConcrete: "E0304",
+  linearOnImage: "W0301", // a warning: linear on CxHxW acts on the width, as PyTorch's
   limit: "E0401",
   recursion: "E0402",
   usage: "E0501",

@@ -128,12 +128,13 @@ describe("mutated library files", () => {
 
 
 describe("valid generated networks", () => {
-  it("compile without diagnostics, with positive shapes and the expected parameter count", async () => {
+  it("compile without diagnostics (but linear-on-image warnings), with positive shapes and the expected parameter count", async () => {
     await fc.assert(
       fc.asyncProperty(validNetwork, async ({ text, params, out }) => {
         checkParse(text);
         const r = await checkCompile(FUZZ_FILE, text);
-        expect(r.diagnostics, text).toEqual([]);
+        // the generator applies linear to images on purpose (PyTorch's meaning): that warns, W0301
+        expect(r.diagnostics.filter((d) => d.code !== "W0301"), text).toEqual([]);
         expect(r.counts!.params, text).toBe(params);
         const j = summaryJson(r.graph!, r.counts!);
         expect(j.outputs[0].shape, text).toEqual(out);

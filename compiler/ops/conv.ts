@@ -2,7 +2,7 @@
 import { add, isSym, mul, scale, sub, type Dim } from "../symbolic.js";
 import type { Shape } from "../values.js";
 import type { Pair } from "../op-args.js";
-import { arg, checkPositive, concreteChannels, image, mac, OpError, windowed, type OpSpec, type WeightSpec } from "./spec.js";
+import { arg, kw, checkPositive, concreteChannels, image, mac, OpError, windowed, type OpSpec, type WeightSpec } from "./spec.js";
 
 export const conv: OpSpec = {
   name: "conv",
@@ -11,12 +11,13 @@ export const conv: OpSpec = {
   args: [
     arg("out", "count", "output channels"),
     arg("kernel", "pair", "kernel size: 3 or 3x3 or [kh, kw]"),
-    arg("stride", "pair", "stride", [1, 1]),
-    arg("pad", "padding", 'zero padding on each side, or "same" / "valid"', [0, 0]),
-    arg("dilation", "pair", "dilation", [1, 1]),
-    arg("groups", "count", "groups: in and out channels are split in this many groups", 1),
-    arg("bias", "bool", "add a learned bias", true),
+    kw("stride", "pair", "stride", [1, 1]),
+    kw("pad", "padding", 'zero padding on each side, or "same" / "valid"', [0, 0]),
+    kw("dilation", "pair", "dilation", [1, 1]),
+    kw("groups", "count", "groups: in and out channels are split in this many groups", 1),
+    kw("bias", "bool", "add a learned bias", true),
   ],
+  positionalHint: (n) => torchOrder("conv", "nn.Conv2d", n),
   infer(a, x) {
     const [c, h, w] = image(x, "conv");
     const cin = concreteChannels(c, "conv");
@@ -46,13 +47,14 @@ export const convtranspose: OpSpec = {
   args: [
     arg("out", "count", "output channels"),
     arg("kernel", "pair", "kernel size"),
-    arg("stride", "pair", "stride", [1, 1]),
-    arg("pad", "pair0", "padding removed from each side", [0, 0]),
-    arg("output_pad", "pair0", "extra size added to one side", [0, 0]),
-    arg("groups", "count", "groups", 1),
-    arg("bias", "bool", "add a learned bias", true),
-    arg("dilation", "pair", "dilation", [1, 1]),
+    kw("stride", "pair", "stride", [1, 1]),
+    kw("pad", "pair0", "padding removed from each side", [0, 0]),
+    kw("output_pad", "pair0", "extra size added to one side", [0, 0]),
+    kw("groups", "count", "groups", 1),
+    kw("bias", "bool", "add a learned bias", true),
+    kw("dilation", "pair", "dilation", [1, 1]),
   ],
+  positionalHint: (n) => torchOrder("convtranspose", "nn.ConvTranspose2d", n),
   infer(a, x) {
     const [c, h, w] = image(x, "convtranspose");
     const cin = concreteChannels(c, "convtranspose");
@@ -73,11 +75,19 @@ export const convtranspose: OpSpec = {
   },
 };
 
+/** The note for a convolution given PyTorch's (in, out, kernel, stride, padding) by position. */
+function torchOrder(op: string, torch: string, n: number): string {
+  const reads = n >= 3 ? `this reads as PyTorch's ${torch}(in_channels, out_channels, kernel_size, ...): ` : "";
+  return `${reads}netc infers the input channels and takes only \`out, kernel\` by position, so \`${op} 3, 16, 3x3\` is \`${op} 16, 3x3\`; give stride, pad, dilation, groups and bias by name (\`stride = 2, pad = 1\`)`;
+}
+
 export const linear: OpSpec = {
   name: "linear",
   torch: "nn.Linear",
   doc: "fully connected layer on the last dimension",
-  args: [arg("out", "count", "output features"), arg("bias", "bool", "add a learned bias", true)],
+  args: [arg("out", "count", "output features"), kw("bias", "bool", "add a learned bias", true)],
+  positionalHint: (n) =>
+    n === 2 ? "this reads as PyTorch's nn.Linear(in_features, out_features): netc infers the input features, so `linear 512, 10` is `linear 10`" : undefined,
   infer(a, x) {
     if (x.length === 0) throw new OpError("linear expects at least one dimension", undefined, true);
     const inF = x[x.length - 1];

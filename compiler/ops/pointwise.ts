@@ -1,7 +1,7 @@
 // Ops applied value by value (activations, dropout) and along one dimension (softmax).
 import { dimEquals } from "../symbolic.js";
 import { formatShape } from "../values.js";
-import { arg, OpError, type ArgSpec, type OpSpec } from "./spec.js";
+import { arg, kw, OpError, type ArgSpec, type OpSpec } from "./spec.js";
 
 export const dropout: OpSpec = {
   name: "dropout",
@@ -31,7 +31,8 @@ export const softmax: OpSpec = {
   name: "softmax",
   torch: "nn.Softmax(dim=1)",
   doc: "softmax over a dimension (0 = channels, as PyTorch's dim 1)",
-  args: [arg("dim", "int", "dimension, not counting the batch", 0)],
+  args: [kw("dim", "int", "dimension, not counting the batch", 0)],
+  positionalHint: () => "PyTorch's nn.Softmax(dim) counts the batch (dim = 1 is channels); netc's dim does not (0 is channels): give it by name, `softmax dim = 0`",
   infer(a, x) {
     if (a.dim < -x.length || a.dim >= x.length) throw new OpError(`softmax dim ${a.dim} is out of range for ${formatShape(x)}`, "dim", true);
     return { shape: x };

@@ -1,10 +1,10 @@
 // Pooling: nn.MaxPool2d, nn.AvgPool2d, their adaptive forms, global average pooling.
-import { arg, checkPoolPadding, image, windowed, type OpSpec } from "./spec.js";
+import { arg, kw, checkPoolPadding, image, windowed, type OpSpec } from "./spec.js";
 
 export function pool(name: "maxpool" | "avgpool", torch: string): OpSpec {
   const extra = name === "maxpool"
-    ? [arg("dilation", "pair", "dilation", [1, 1])]
-    : [arg("count_include_pad", "bool", "count padding in the average", true)];
+    ? [kw("dilation", "pair", "dilation", [1, 1])]
+    : [kw("count_include_pad", "bool", "count padding in the average", true)];
   return {
     name,
     torch,
@@ -13,9 +13,10 @@ export function pool(name: "maxpool" | "avgpool", torch: string): OpSpec {
       arg("kernel", "pair", "window size"),
       { name: "stride", type: "pair", defaultFrom: "kernel", doc: "stride (default: the kernel size)" },
       arg("pad", "pair0", "padding on each side", [0, 0]),
-      arg("ceil", "bool", "ceil mode: keep a last partial window", false),
+      kw("ceil", "bool", "ceil mode: keep a last partial window", false),
       ...extra,
     ],
+    positionalHint: (n) => n > 3 ? `${torch}'s arguments after kernel, stride and padding differ from netc's order: give ceil${name === "maxpool" ? " and dilation" : " and count_include_pad"} by name (\`ceil = true\`)` : undefined,
     infer(a, x) {
       checkPoolPadding(a.kernel, a.pad, name, a.dilation);
       return { shape: windowed(x, name, a.kernel, a.stride, a.pad, a.dilation ?? [1, 1], a.ceil) };

@@ -3,7 +3,7 @@
 import { add, mul, scale, type Dim } from "../symbolic.js";
 import { formatShape, numel } from "../values.js";
 import type { Pair } from "../op-args.js";
-import { arg, channelsFirst, concreteChannels, image, OpError, type OpSpec } from "./spec.js";
+import { arg, kw, channelsFirst, concreteChannels, image, OpError, type OpSpec } from "./spec.js";
 
 export const flatten: OpSpec = {
   name: "flatten",
@@ -34,12 +34,21 @@ export const reshape: OpSpec = {
 
 export const upsample: OpSpec = {
   name: "upsample",
-  torch: "nn.Upsample",
-  doc: "resize by an integer scale factor",
-  args: [arg("scale", "pair", "scale factor"), arg("mode", "string", '"nearest" or "bilinear"', "nearest")],
+  torch: "nn.Upsample / F.interpolate",
+  doc: "resize by an integer scale factor, or to a size (another value's: `size = skip`)",
+  args: [
+    arg("scale", "pair", "integer scale factor", null),
+    arg("mode", "string", '"nearest" or "bilinear"', "nearest"),
+    kw("size", "extentOf", "output height x width, or a labelled value whose height and width to take", null),
+    kw("align_corners", "bool", "bilinear: align the corner pixels (F.interpolate's align_corners)", false),
+  ],
   infer(a, x) {
     const [c, h, w] = image(x, "upsample");
     if (a.mode !== "nearest" && a.mode !== "bilinear") throw new OpError(`upsample mode must be "nearest" or "bilinear"`, "mode");
+    if (a.align_corners && a.mode !== "bilinear") throw new OpError("align_corners needs mode = \"bilinear\", as in PyTorch", "align_corners");
+    if ((a.scale === null) === (a.size === null))
+      throw new OpError("upsample takes a scale or a size, one of them: `upsample 2` or `upsample size = 32x32`", a.scale === null ? undefined : "size");
+    if (a.size !== null) return { shape: [c, a.size[0], a.size[1]] };
     return { shape: [c, scale(h, a.scale[0]), scale(w, a.scale[1])] };
   },
 };

@@ -33,6 +33,7 @@ export interface ArgSpec {
   type: ArgType;
   default?: unknown; // already converted; undefined means required
   defaultFrom?: string; // defaults to another argument's value (maxpool's stride = kernel)
+  keyword?: boolean; // given only by name: where netc's order and PyTorch's differ
   doc: string;
 }
 
@@ -43,10 +44,18 @@ export interface OpSpec {
   doc: string;
   torch: string; // the PyTorch module it matches
   args: ArgSpec[];
+  /** A note for a call with too many arguments by position (PyTorch's order, say). */
+  positionalHint?: (positional: number) => string | undefined;
   infer(a: Args, x: Shape): OpResult;
 }
 
 export const arg = (name: string, type: ArgType, doc: string, def?: unknown): ArgSpec => ({ name, type, doc, default: def });
+/** An argument given only by name (Python's parameters after `*`). */
+export const kw = (name: string, type: ArgType, doc: string, def: unknown): ArgSpec => ({ name, type, doc, default: def, keyword: true });
+
+/** An op's parameters as call binding sees them. */
+export const paramsOf = (op: OpSpec) =>
+  op.args.map((a) => ({ name: a.name, required: a.default === undefined && !a.defaultFrom, keyword: a.keyword }));
 
 // ---- shape helpers ---------------------------------------------------------------
 export function image(x: Shape, op: string): [Dim, Dim, Dim] {

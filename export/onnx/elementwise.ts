@@ -69,12 +69,16 @@ export const shapes: Record<string, Converter> = {
     return b.add("Slice", inputs, {}, c.out, c.label);
   },
   upsample: (c) => {
-    const [sh, sw] = pair(c.node.attrs.scale);
+    // a scale, or a size (the output's): as scales out/in, which is how PyTorch maps
+    // coordinates for a size too
+    const [, h, w] = c.shapes[0];
+    const [, oh, ow] = c.node.shape as number[];
+    const [sh, sw] = c.node.attrs.scale === null ? [oh / h, ow / w] : pair(c.node.attrs.scale);
     const scales = c.b.floats([1, 1, sh, sw], `${c.label}/scales`);
     // nearest: PyTorch's floor(out · in/size) is ONNX's asymmetric floor; bilinear
     // (align_corners=False) is half-pixel, clamped at the edges
     const attrs: Record<string, Attr> = c.node.attrs.mode === "bilinear"
-      ? { mode: str("linear"), coordinate_transformation_mode: str("pytorch_half_pixel") }
+      ? { mode: str("linear"), coordinate_transformation_mode: str(c.node.attrs.align_corners ? "align_corners" : "pytorch_half_pixel") }
       : { mode: str("nearest"), coordinate_transformation_mode: str("asymmetric"), nearest_mode: str("floor") };
     return c.b.add("Resize", [c.x[0], "", scales], attrs, c.out, c.label);
   },

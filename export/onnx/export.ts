@@ -6,6 +6,8 @@ import { weightName } from "../../compiler/ir.js";
 import type { StateDict } from "../../runtime/state.js";
 import { ExportError, GraphBuilder, type ExternalData } from "./builder.js";
 import { activations, shapes } from "./elementwise.js";
+import { modern } from "./modern.js";
+import { channels } from "./channels.js";
 import { batchnorm, conv, convtranspose, groupnorm, linear, lrn, type Converter } from "./layers.js";
 import { adaptiveavgpool, adaptivemaxpool, avgpool, maxpool } from "./pooling.js";
 import { DataType, encodeModel, IR_VERSION, type ModelProto, type ValueInfoProto } from "./proto.js";
@@ -32,6 +34,8 @@ const converters: Record<string, Converter> = {
   maxpool, avgpool, adaptiveavgpool, adaptivemaxpool,
   ...activations,
   ...shapes,
+  ...modern,
+  ...channels,
 };
 
 /** The ops the exporter writes (every op the runtime runs). */

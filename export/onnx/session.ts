@@ -130,16 +130,16 @@ export async function loadStateFor(graph: Graph, weights: string | undefined, st
   return state;
 }
 
-/** One inference for `netc run`: weights loaded and checked, the session opened, run, released. */
+/** One inference for `netc run`: weights loaded and checked, the session opened, run, released; every output. */
 export async function runOnce(
   graph: Graph,
   input: OnnxTensor,
   opts: { weights?: string; strict?: string; backend?: string; warn: (s: string) => void },
-): Promise<OnnxTensor> {
+): Promise<OnnxTensor[]> {
   const state = await loadStateFor(graph, opts.weights, opts.strict !== "false", opts.warn);
   const session = await createOnnxSession(graph, state, { providers: await providersFor(opts.backend ?? "onnxruntime") });
   try {
-    return (await session.run([input]))[0];
+    return await session.run([input]); // every output, in the graph's order
   } finally {
     await session.release();
   }

@@ -26,7 +26,8 @@ export const pad: Kernel = {
 export const upsample: Kernel = {
   run([x], node) {
     const size: [number, number] = [node.shape![1] as number, node.shape![2] as number];
-    if (node.attrs.mode === "bilinear") return tf.image.resizeBilinear(x as tf.Tensor4D, size, false, true);
+    // PyTorch's bilinear: half-pixel centres, or corner pixels aligned (align_corners)
+    if (node.attrs.mode === "bilinear") return tf.image.resizeBilinear(x as tf.Tensor4D, size, !!node.attrs.align_corners, !node.attrs.align_corners);
     return tf.image.resizeNearestNeighbor(x as tf.Tensor4D, size, false, false);
   },
 };

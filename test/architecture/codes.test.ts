@@ -17,14 +17,14 @@ describe("error codes", () => {
       for (const file of files(join(ROOT, folder))) {
         const rel = relative(ROOT, file);
         if (rel === join("syntax", "diagnostics.ts")) continue;
-        for (const m of readFileSync(file, "utf8").matchAll(/["'`]E\d{4}["'`]/g)) found.push(`${rel}: ${m[0]}`);
+        for (const m of readFileSync(file, "utf8").matchAll(/["'`][EW]\d{4}["'`]/g)) found.push(`${rel}: ${m[0]}`);
       }
     expect(found).toEqual([]);
   });
 
-  it("are distinct, E and four digits, the first digit the stage", () => {
+  it("are distinct, E (error) or W (warning) and four digits, the first digit the stage", () => {
     const values = Object.values(Codes);
     expect(new Set(values).size).toBe(values.length);
-    for (const v of values) expect(v).toMatch(/^E0[1-9]\d{2}$/);
+    for (const v of values) expect(v).toMatch(/^[EW]0[1-9]\d{2}$/);
   });
 });

@@ -11,16 +11,16 @@ const parity = join(root, "test/parity");
 
 describe("main, 50 times in one process", () => {
   it("run and bench leave no tensor behind", async () => {
-    const args = ["run", join(parity, "lenet5.net"), "--weights", join(parity, "lenet5.safetensors"), "--input", join(parity, "lenet5.input.npy"), "--top", "3"];
+    const args = ["run", join(parity, "lenet5.net"), "--weights", join(parity, "lenet5.safetensors"), "--input", join(parity, "lenet5.input.npy"), "--top", "3", "--backend", "wasm"]; // TensorFlow.js's tensors (auto would pick onnxruntime)
     expect((await netc(...args)).code).toBe(0); // warm-up: the backend's own tensors
     const before = tf.memory().numTensors;
     for (let i = 0; i < 50; i++) {
       const r = await netc(...args);
       expect(r.code, r.stderr).toBe(0);
     }
-    const bench = await netc("bench", join(parity, "lenet5.net"), "--threads", "1", "--iterations", "1");
+    const bench = await netc("bench", join(parity, "lenet5.net"), "--threads", "1", "--iterations", "1", "--backend", "wasm");
     expect(bench.code, bench.stderr).toBe(0);
-    const failed = await netc("run", join(parity, "lenet5.net"), "--input", join(root, "test/runtime/fixtures/photo.png"), "--resize", "0", "--crop", "0");
+    const failed = await netc("run", join(parity, "lenet5.net"), "--input", join(root, "test/runtime/fixtures/photo.png"), "--resize", "0", "--crop", "0", "--backend", "wasm");
     expect(failed.code).toBe(1); // the wrong input size, after the model is made
     expect(tf.memory().numTensors - before).toBe(0);
   }, 300_000);
