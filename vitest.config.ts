@@ -3,7 +3,7 @@
 // keeps vitest's default, so that a hang in a unit test still shows as one.
 import { defineConfig } from "vitest/config";
 
-const CLI_TESTS = ["test/cli.test.ts", "test/check-cli.test.ts", "test/fmt-cli.test.ts", "test/run-cli.test.ts", "test/webgpu-cli.test.ts"];
+const CLI_TESTS = ["test/cli.test.ts", "test/check-cli.test.ts", "test/fmt-cli.test.ts", "test/run-cli.test.ts", "test/webgpu-cli.test.ts", "test/export-pytorch/*.test.ts"];
 const CLI_TIMEOUT_MS = 300_000;
 
 export default defineConfig({
