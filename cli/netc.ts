@@ -7,6 +7,7 @@ import { bench, benchHelp } from "./bench.js";
 import { train, trainHelp } from "./train.js";
 import { backends, backendsHelp } from "./backends.js";
 import { convolutionizeCommand, convolutionizeHelp } from "./convolutionize.js";
+import { exportPytorchCommand, exportPytorchHelp } from "./export-pytorch.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
 import { summary, summaryHelp } from "./summary.js";
@@ -21,6 +22,7 @@ export const commands: Record<string, { run: (argv: string[], out: Out) => Promi
   train: { run: train, help: trainHelp },
   backends: { run: backends, help: backendsHelp },
   convolutionize: { run: convolutionizeCommand, help: convolutionizeHelp },
+  "export-pytorch": { run: exportPytorchCommand, help: exportPytorchHelp }, // until \`netc export --format pytorch\` routes here
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -37,6 +39,7 @@ commands:
   train NET         train on mnist or a folder of class folders, with checkpoints
   backends          where networks can run here: GPU adapters, CPU backends
   convolutionize NET  rewrite linear layers as convolutions (dense prediction)
+  export-pytorch NET  PyTorch source (--format pytorch) or a DDP training script (pytorch-train)
 
 Run \`netc <command> --help\` for a command's options.`;
 

@@ -33,7 +33,9 @@ export class Emitter {
 
   source(header: string): string {
     const classes = [...this.plan.templates.values()].map((t) => this.classSource(t));
-    return `${header}\nimport torch\nfrom torch import nn\n\n\n${classes.join("\n\n\n")}\n`;
+    const body = classes.join("\n\n\n");
+    const imports = /\btorch\./.test(body) ? "import torch\nfrom torch import nn" : "from torch import nn";
+    return `${header}\n${imports}\n\n\n${body}\n`;
   }
 
   private classSource(t: Template): string {

@@ -6,6 +6,7 @@ import type { Graph } from "../../compiler/ir.js";
 import { dimEquals } from "../../compiler/symbolic.js";
 import { Emitter } from "./emit.js";
 import { Plan } from "./plan.js";
+import { trainScript } from "./train-script.js";
 
 export interface PytorchOptions {
   /** Where the network came from, for the file's first line (a path or a library name). */
@@ -15,7 +16,7 @@ export interface PytorchOptions {
 /** PyTorch source for the network: one nn.Module class per block, the network's class last. */
 export function exportPytorch(graph: Graph, opts: PytorchOptions = {}): string {
   const plan = new Plan(graph, cropReferences(graph));
-  const from = opts.source ? ` from ${opts.source}` : "";
+  const from = !opts.source ? "" : opts.source === graph.network ? " (netc's library)" : ` from ${opts.source}`;
   const header = `"""${graph.network}${from}, exported by netc.\n\nParameter and buffer names are those of \`netc summary --json\`: netc checkpoints\n(safetensors) load with load_state_dict(strict=True).\n"""`;
   return new Emitter(plan).source(header);
 }
@@ -44,4 +45,20 @@ function cropReferences(graph: Graph): Map<number, number[]> {
     refs.set(n.id, [ref]);
   }
   return refs;
+}
+
+/** The files of `--format pytorch-train`: model.py and train.py, by name. */
+export function exportPytorchTraining(graph: Graph, opts: PytorchOptions = {}): Map<string, string> {
+  const input = graph.nodes[graph.inputs[0].node].shape!;
+  const output = graph.nodes[graph.outputs[0].node].shape!;
+  if (input.some((d) => typeof d !== "number") || output.length !== 1 || typeof output[0] !== "number")
+    throw new Error(`pytorch-train needs a classifier with a concrete input size (--input CxHxW) and one dimension of classes out; ${graph.network} gives ${output.length} dimensions`);
+  const script = trainScript({
+    network: graph.network,
+    className: networkClassName(graph),
+    input: input as number[],
+    classes: output[0],
+    outputs: graph.outputs.length,
+  });
+  return new Map([["model.py", exportPytorch(graph, opts)], ["train.py", script]]);
 }
