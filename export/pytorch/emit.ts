@@ -84,21 +84,25 @@ export class Emitter {
 
   /** forward(): the statements of the module's values, in execution order. */
   private forward(m: Mod): string[] {
-    const stmts: { ins: number[]; out: number; code: (v: string[]) => string; label?: string }[] = [];
+    const stmts: { ins: number[]; out: number; code: (v: string[], ins: number[]) => string; label?: string }[] = [];
+    const alias = new Map<number, number>();
+    const canon = (v: number): number => (alias.has(v) ? canon(alias.get(v)!) : v);
     const collect = (mod: Mod, path: string) => {
       for (const c of mod.children) {
         const attr = mod.attrs.get(c);
         const access = attr === undefined ? "" : attr.startsWith("#") ? `getattr(${path}, ${JSON.stringify(attr.slice(1))})` : `${path}.${attr}`;
-        if (c.kind === "inline") {
+        if (c.kind === "layer" && attr === undefined) alias.set(c.out, c.ins[0]); // an unlabelled identity
+        else if (c.kind === "inline") {
           const n = this.plan.node(c.m.node!);
-          stmts.push({ ins: c.ins, out: n.id, code: (v) => this.inline(n, c.ins, v) });
+          stmts.push({ ins: c.ins, out: n.id, code: (v, ins) => this.inline(n, ins, v, canon) });
         } else if (c.kind === "container") collect(c, access);
         else if (c.kind !== "skip") stmts.push({ ins: c.ins, out: c.out, code: (v) => `${access}(${v.join(", ")})`, label: c.kind === "layer" ? undefined : c.m.label });
       }
     };
     collect(m, "self");
+    for (const s of stmts) s.ins = s.ins.map(canon);
     const root = m === this.plan.root;
-    const outs = root ? this.plan.graph.outputs.map((p) => p.node) : [m.out];
+    const outs = (root ? this.plan.graph.outputs.map((p) => p.node) : [m.out]).map(canon);
     const ins = root ? this.plan.graph.inputs.map((p) => p.node) : m.ins;
     const last = new Map<number, number>();
     stmts.forEach((s, i) => s.ins.forEach((v) => last.set(v, i)));
@@ -117,7 +121,7 @@ export class Emitter {
         target = base;
         for (let k = 2; live.has(target) || target === "self"; k++) target = `${base}${k}`;
       }
-      body.push(`${target} = ${s.code(vars)}`);
+      body.push(`${target} = ${s.code(vars, s.ins)}`);
       for (const v of freed) names.delete(v);
       names.set(s.out, target);
     });
@@ -126,9 +130,9 @@ export class Emitter {
   }
 
   /** Merges, crops and reshapes, written out. */
-  private inline(n: IRNode, ins: number[], v: string[]): string {
+  private inline(n: IRNode, ins: number[], v: string[], canon: (id: number) => number): string {
     const rankOut = n.shape!.length;
-    const named = n.inputs.map((id) => v[ins.indexOf(id)]);
+    const named = n.inputs.map((id) => v[ins.indexOf(canon(id))]);
     // netc broadcasts a lower-ranked value with unit axes after the batch: [N, C] as [N, 1, 1, C]
     const lifted = n.inputs.map((id, i) => {
       const r = this.plan.rank(id);
@@ -147,7 +151,7 @@ export class Emitter {
         const [t, l] = n.attrs.offset as number[];
         const [h, w] = n.shape!.slice(1);
         const refId = this.plan.extraUses.get(n.id)?.[0];
-        const ref = refId === undefined ? "" : v[ins.indexOf(refId)];
+        const ref = refId === undefined ? "" : v[ins.indexOf(canon(refId))];
         const extent = (off: number, d: unknown, axis: number) => {
           const size = typeof d === "number" ? String(d) : `${ref}.shape[${axis}]`;
           return off === 0 ? `:${size}` : `${off} : ${off} + ${size}`;

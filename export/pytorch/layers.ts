@@ -10,6 +10,7 @@ export interface Arg {
   name?: string; // keyword, or positional when absent
   value: Py;
   default?: Py; // PyTorch's default: left out of the source when the value equals it
+  about?: string; // a positional argument's name in PyTorch's signature
 }
 
 export interface Ctor {
@@ -23,7 +24,7 @@ const size = (v: unknown): Py => {
   return Array.isArray(a) && a.length === 2 && a[0] === a[1] ? a[0] : (a as Py);
 };
 const kw = (name: string, value: Py, def?: Py): Arg => ({ name, value, default: def });
-const pos = (value: Py): Arg => ({ value });
+const pos = (value: Py, about: string): Arg => ({ value, about });
 
 /** The op's PyTorch module, or undefined for ops written inline in forward (merges, crop, reshape). */
 export function layerCtor(node: IRNode, inputRank: number): Ctor | undefined {
@@ -32,34 +33,34 @@ export function layerCtor(node: IRNode, inputRank: number): Ctor | undefined {
   switch (node.op) {
     case "conv": {
       const pad = a.pad === "same" || a.pad === "valid" ? a.pad : size(a.pad);
-      return { fn: "nn.Conv2d", args: [pos(w(0)[1] * a.groups), pos(a.out), pos(size(a.kernel)), kw("stride", size(a.stride), 1), kw("padding", pad, 0), kw("dilation", size(a.dilation), 1), kw("groups", a.groups, 1), kw("bias", a.bias, true)] };
+      return { fn: "nn.Conv2d", args: [pos(w(0)[1] * a.groups, "in_channels"), pos(a.out, "out_channels"), pos(size(a.kernel), "kernel_size"), kw("stride", size(a.stride), 1), kw("padding", pad, 0), kw("dilation", size(a.dilation), 1), kw("groups", a.groups, 1), kw("bias", a.bias, true)] };
     }
     case "convtranspose":
       return {
         fn: "nn.ConvTranspose2d",
-        args: [pos(w(0)[0]), pos(a.out), pos(size(a.kernel)), kw("stride", size(a.stride), 1), kw("padding", size(a.pad), 0), kw("output_padding", size(a.output_pad), 0), kw("groups", a.groups, 1), kw("bias", a.bias, true), kw("dilation", size(a.dilation), 1)],
+        args: [pos(w(0)[0], "in_channels"), pos(a.out, "out_channels"), pos(size(a.kernel), "kernel_size"), kw("stride", size(a.stride), 1), kw("padding", size(a.pad), 0), kw("output_padding", size(a.output_pad), 0), kw("groups", a.groups, 1), kw("bias", a.bias, true), kw("dilation", size(a.dilation), 1)],
       };
     case "linear":
-      return { fn: "nn.Linear", args: [pos(w(0)[1]), pos(a.out), kw("bias", a.bias, true)] };
+      return { fn: "nn.Linear", args: [pos(w(0)[1], "in_features"), pos(a.out, "out_features"), kw("bias", a.bias, true)] };
     case "batchnorm":
       return {
         fn: inputRank === 3 ? "nn.BatchNorm2d" : "nn.BatchNorm1d",
-        args: [pos(node.shape![0] as number), kw("eps", a.eps, 1e-5), kw("momentum", a.momentum, 0.1), kw("affine", a.affine, true), kw("track_running_stats", a.stats, true)],
+        args: [pos(node.shape![0] as number, "num_features"), kw("eps", a.eps, 1e-5), kw("momentum", a.momentum, 0.1), kw("affine", a.affine, true), kw("track_running_stats", a.stats, true)],
       };
     case "groupnorm":
-      return { fn: "nn.GroupNorm", args: [pos(a.groups), pos(node.shape![0] as number), kw("eps", a.eps, 1e-5), kw("affine", a.affine, true)] };
+      return { fn: "nn.GroupNorm", args: [pos(a.groups, "num_groups"), pos(node.shape![0] as number, "num_channels"), kw("eps", a.eps, 1e-5), kw("affine", a.affine, true)] };
     case "lrn":
-      return { fn: "nn.LocalResponseNorm", args: [pos(a.size), kw("alpha", a.alpha, 1e-4), kw("beta", a.beta, 0.75), kw("k", a.k, 1)] };
+      return { fn: "nn.LocalResponseNorm", args: [pos(a.size, "size"), kw("alpha", a.alpha, 1e-4), kw("beta", a.beta, 0.75), kw("k", a.k, 1)] };
     case "maxpool":
-      return { fn: "nn.MaxPool2d", args: [pos(size(a.kernel)), kw("stride", size(a.stride)), kw("padding", size(a.pad), 0), kw("dilation", size(a.dilation), 1), kw("ceil_mode", a.ceil, false)] };
+      return { fn: "nn.MaxPool2d", args: [pos(size(a.kernel), "kernel_size"), kw("stride", size(a.stride)), kw("padding", size(a.pad), 0), kw("dilation", size(a.dilation), 1), kw("ceil_mode", a.ceil, false)] };
     case "avgpool":
-      return { fn: "nn.AvgPool2d", args: [pos(size(a.kernel)), kw("stride", size(a.stride)), kw("padding", size(a.pad), 0), kw("ceil_mode", a.ceil, false), kw("count_include_pad", a.count_include_pad, true)] };
+      return { fn: "nn.AvgPool2d", args: [pos(size(a.kernel), "kernel_size"), kw("stride", size(a.stride)), kw("padding", size(a.pad), 0), kw("ceil_mode", a.ceil, false), kw("count_include_pad", a.count_include_pad, true)] };
     case "adaptiveavgpool":
-      return { fn: "nn.AdaptiveAvgPool2d", args: [pos(size(a.size))] };
+      return { fn: "nn.AdaptiveAvgPool2d", args: [pos(size(a.size), "output_size")] };
     case "adaptivemaxpool":
-      return { fn: "nn.AdaptiveMaxPool2d", args: [pos(size(a.size))] };
+      return { fn: "nn.AdaptiveMaxPool2d", args: [pos(size(a.size), "output_size")] };
     case "globalavgpool":
-      return { fn: "nn.AdaptiveAvgPool2d", args: [pos(1)] };
+      return { fn: "nn.AdaptiveAvgPool2d", args: [pos(1, "output_size")] };
     case "flatten":
       return { fn: "nn.Flatten", args: [] };
     case "dropout":
@@ -76,10 +77,10 @@ export function layerCtor(node: IRNode, inputRank: number): Ctor | undefined {
       return { fn: "nn.Upsample", args: [kw("scale_factor", size(a.scale)), kw("mode", a.mode, "nearest"), ...(a.mode === "bilinear" ? [kw("align_corners", false)] : [])] };
     case "pad": {
       const [l, r, t, b] = a.amount as number[];
-      return { fn: "nn.ZeroPad2d", args: [pos(l === r && r === t && t === b ? l : [l, r, t, b])] };
+      return { fn: "nn.ZeroPad2d", args: [pos(l === r && r === t && t === b ? l : [l, r, t, b], "padding")] };
     }
     case "channelshuffle":
-      return { fn: "nn.ChannelShuffle", args: [pos(a.groups)] };
+      return { fn: "nn.ChannelShuffle", args: [pos(a.groups, "groups")] };
   }
   const plain: Record<string, string> = {
     relu: "nn.ReLU", relu6: "nn.ReLU6", sigmoid: "nn.Sigmoid", tanh: "nn.Tanh", silu: "nn.SiLU",

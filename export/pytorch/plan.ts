@@ -97,6 +97,7 @@ export class Plan {
     for (const c of mod.children) {
       if (c.kind === "skip" || c.kind === "inline") continue;
       const label = lastPart(c.m.name);
+      if (c.kind === "layer" && c.m.type === "identity" && /^\d+$/.test(label)) continue; // a name for the same value, in forward
       let attr: string;
       if (used.has(label)) attr = label;
       else if (c.weightless && c.kind === "layer" && /^\d+$/.test(label)) {
@@ -159,8 +160,23 @@ export class Plan {
 
   /** The slots of a class's own body: its children's, in order. */
   bodySlots(m: Mod): Py[] {
+    return this.ownChildren(m).flatMap((c) => this.slots(c));
+  }
+
+  /** What each slot of a class's body is called where it is used (`padding`, `in_channels`). */
+  private slotNames(m: Mod): string[] {
+    const names = (c: Mod): string[] =>
+      c.kind === "layer" ? c.ctor!.args.map((a) => a.name ?? a.about ?? "arg")
+      : c.kind === "seq" ? c.children.flatMap(names)
+      : c.kind === "class" ? c.cls!.params
+      : this.ownChildren(c).flatMap(names);
+    return this.ownChildren(m).flatMap(names);
+  }
+
+  /** A class's children, each attribute once (shared weightless modules are built once). */
+  private ownChildren(m: Mod): Mod[] {
     const seen = new Set<string>();
-    return [...m.attrs].filter(([, a]) => !seen.has(a) && seen.add(a)).flatMap(([c]) => this.slots(c));
+    return [...m.attrs].filter(([, a]) => !seen.has(a) && seen.add(a)).map(([c]) => c);
   }
 
   private paramValue(m: Mod, p: string): Py {
@@ -174,6 +190,7 @@ export class Plan {
   private parameterise(t: Template) {
     if (t.container) return;
     const vectors = t.instances.map((m) => this.bodySlots(m));
+    const slotNames = this.slotNames(t.instances[0]);
     const n = vectors[0].length;
     const same = (a: Py, b: Py) => JSON.stringify(a) === JSON.stringify(b);
     const params: string[] = [];
@@ -188,7 +205,7 @@ export class Plan {
       const k = JSON.stringify(column);
       let expr = byVector.get(k) ?? matchExpression(column, candidates);
       if (!expr) {
-        expr = unique(`arg${params.length + 1}`, new Set([...params, ...candidates.keys()]));
+        expr = unique(slotNames[s] ?? "arg", new Set([...params, ...candidates.keys()]));
         t.instances.forEach((m, i) => {
           if (!this.fallback.has(m)) this.fallback.set(m, new Map());
           this.fallback.get(m)!.set(expr!, column[i]);
