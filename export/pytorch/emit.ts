@@ -115,7 +115,8 @@ export class Emitter {
       const vars = s.ins.map((v) => names.get(v)!);
       const freed = s.ins.filter((v) => last.get(v) === i);
       const live = new Set(names.values());
-      let target = freed.length ? names.get(freed[0])! : "";
+      const reusable = freed.map((v) => names.get(v)!);
+      let target = reusable.find((n) => n === "x") ?? reusable.find((n) => n === "out") ?? reusable[0] ?? "";
       if (!target) {
         const base = s.label && /^[A-Za-z_][A-Za-z0-9_]*$/.test(s.label) && !/^\d/.test(s.label) ? s.label : "out";
         target = base;
