@@ -7,16 +7,16 @@ export const backendFlags = { backend: { type: "string" }, adapter: { type: "str
 /** The two flags' help, its descriptions starting at column `col` like the command's others. */
 export function backendHelp(col: number): string {
   const rows: [string, string[]][] = [
-    ["--backend NAME", ["auto (default: webgpu on a hardware GPU when there is one, else", "wasm), webgpu, wasm, cpu, or tensorflow (needs @tensorflow/tfjs-node[-gpu]);", "`netc backends` lists what can start here"]],
+    ["--backend NAME", ["auto (default: webgpu on a hardware GPU when there is one, else", "wasm), webgpu, wasm, cpu, tensorflow (needs @tensorflow/tfjs-node[-gpu]), or", "onnxruntime[-cpu|-webgpu|-cuda] (run/bench: the network exported to ONNX,", "run by onnxruntime-node); `netc backends` lists what can start here"]],
     ["--adapter KIND", ["with webgpu: hardware (default) or software (Mesa's llvmpipe on", "the CPU: slow, for testing the GPU code path without a GPU)"]],
   ];
   return rows.map(([flag, lines]) => lines.map((l, i) => (i ? "" : `  ${flag}`).padEnd(col) + l).join("\n")).join("\n");
 }
 
-const NAMES = ["auto", "wasm", "cpu", "webgpu", "tensorflow"];
+const NAMES = ["auto", "wasm", "cpu", "webgpu", "tensorflow", "onnxruntime", "onnxruntime-cpu", "onnxruntime-webgpu", "onnxruntime-cuda"];
 
 /** The backend and adapter the flags ask for, checked. */
-export function backendChoice(values: { backend?: string; adapter?: string }): [BackendName, BackendOptions] {
+export function backendChoice(values: { backend?: string; adapter?: string }): [BackendName | `onnxruntime${string}`, BackendOptions] {
   const backend = values.backend ?? "auto";
   if (!NAMES.includes(backend)) throw new UsageError(`--backend takes ${NAMES.join(", ")}; got ${backend}`);
   const adapter = values.adapter;
@@ -24,5 +24,5 @@ export function backendChoice(values: { backend?: string; adapter?: string }): [
     if (!["hardware", "software"].includes(adapter)) throw new UsageError(`--adapter takes hardware or software; got ${adapter}`);
     if (backend !== "webgpu") throw new UsageError("--adapter chooses a WebGPU adapter: use it with --backend webgpu");
   }
-  return [backend as BackendName, { adapter: adapter as BackendOptions["adapter"] }];
+  return [backend as BackendName | `onnxruntime${string}`, { adapter: adapter as BackendOptions["adapter"] }];
 }

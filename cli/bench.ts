@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
 import type { Graph } from "../compiler/ir.js";
+import type { BackendName } from "../runtime/backend.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
 export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend B] [--adapter A]
@@ -45,6 +46,18 @@ export async function bench(argv: string[], out: Out): Promise<number> {
   const compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
+  if (choice[0].startsWith("onnxruntime")) {
+    // the network exported to ONNX and timed in onnxruntime-node (export/onnx/session.ts)
+    const ox = await import("../export/onnx/session.js");
+    try {
+      const r = await ox.benchOnnx(graph, { batch, iterations, backend: choice[0], threads: values.threads === undefined ? undefined : threads });
+      return printResult(out, !!values.json, { network: graph.network, backend: r.backend, batch, threads: r.threads, times: r.times });
+    } catch (e) {
+      if (!(e instanceof ox.OnnxRuntimeError || e instanceof ox.ExportError)) throw e;
+      out.stderr(`netc bench: ${e.message}`);
+      return EXIT.errors;
+    }
+  }
   const rt = await import("../runtime/index.js");
   try {
     return await measure(rt, graph, { batch, iterations, threads, choice, profile: !!values.profile, json: !!values.json }, out);
@@ -60,7 +73,7 @@ interface Settings { batch: number; iterations: number; threads: number; choice:
 
 async function measure(rt: Runtime, graph: Graph, o: Settings, out: Out): Promise<number> {
   const { batch, iterations } = o;
-  const tf = await rt.useBackend(...o.choice);
+  const tf = await rt.useBackend(o.choice[0] as BackendName, o.choice[1]);
   const gpu = tf.getBackend() === "webgpu";
   if (o.profile && !gpu) throw new UsageError("--profile counts GPU work: use it with --backend webgpu");
   const model = new rt.Model(graph);
@@ -81,13 +94,28 @@ async function measure(rt: Runtime, graph: Graph, o: Settings, out: Out): Promis
   } finally {
     await parallel.close(); // workers would keep the process alive
   }
+  return printResult(out, o.json, { network: graph.network, backend: tf.getBackend(), device: rt.backendDescription(), batch, threads: used, times, profile, formatGpuCounts: rt.formatGpuCounts });
+}
+
+interface Result {
+  network: string;
+  backend: string;
+  device?: string;
+  batch: number;
+  threads: number;
+  times: number[];
+  profile?: import("../runtime/index.js").GpuCounts;
+  formatGpuCounts?: (c: import("../runtime/index.js").GpuCounts) => string;
+}
+
+function printResult(out: Out, json: boolean, r: Result): number {
+  const { network, backend, device, batch, threads: used, times, profile, formatGpuCounts } = r;
   const ms = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
-  const device = rt.backendDescription();
-  const result = { network: graph.network, backend: tf.getBackend(), device, batch, threads: used, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)), ...(profile ? { profile } : {}) };
-  if (o.json) out.stdout(JSON.stringify(result));
+  const result = { network, backend, ...(device ? { device } : {}), batch, threads: used, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)), ...(profile ? { profile } : {}) };
+  if (json) out.stdout(JSON.stringify(result));
   else {
-    if (profile) out.stdout(rt.formatGpuCounts(profile));
-    out.stdout(`${result.network} on ${device}, batch ${batch}, ${used} thread${used > 1 ? "s" : ""}: ${result.msPerBatch} ms per batch, ${result.imagesPerSecond} images/s (median of ${iterations})`);
+    if (profile) out.stdout(formatGpuCounts!(profile));
+    out.stdout(`${result.network} on ${device ?? backend}, batch ${batch}, ${used} thread${used > 1 ? "s" : ""}: ${result.msPerBatch} ms per batch, ${result.imagesPerSecond} images/s (median of ${times.length})`);
   }
   return EXIT.ok;
 }

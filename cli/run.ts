@@ -52,8 +52,13 @@ export async function run(argv: string[], out: Out): Promise<number> {
   if ("code" in compiled) return compiled.code;
 
   const rt = await import("../runtime/index.js");
+  const known: (abstract new (...args: never[]) => Error)[] = [rt.WeightsError, rt.WeightsMismatchError, rt.NpyError, rt.ImageError, rt.RuntimeError, rt.BackendError];
   try {
-    const tf = await rt.useBackend(...backendChoice(values));
+    const [backend, backendOptions] = backendChoice(values);
+    // --backend onnxruntime[-cpu|-webgpu|-cuda]: the network exported to ONNX and run by onnxruntime-node
+    const ox = backend.startsWith("onnxruntime") ? await import("../export/onnx/session.js") : undefined;
+    known.push(...(ox ? [ox.OnnxRuntimeError, ox.ExportError] : []));
+    const tf = ox ? undefined : await rt.useBackend(backend as never, backendOptions);
     const declared = compiled.graph.nodes[compiled.graph.inputs[0].node].shape!;
     const symbolic = declared.some((d) => typeof d !== "number");
     const x = await rt.loadInput(values.input, declared, inputOptions(values));
@@ -67,15 +72,22 @@ export async function run(argv: string[], out: Out): Promise<number> {
     const got = x.shape.slice(1);
     if (got.join("x") !== want.join("x"))
       throw new rt.RuntimeError(`the input is ${got.join("x")} but ${graph.network} takes ${formatShape(want)} (as N x C x H x W)`);
-    const model = new rt.Model(graph);
-    if (values.weights) {
-      const r = model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
-      const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
-      if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
-    } else out.stderr("netc run: no --weights: running on random initial weights");
-    const input = tf.tensor(x.data, x.shape);
-    const [y] = model.forward([input]);
-    const data = (await y.data()) as Float32Array;
+    let y: { shape: number[]; rank: number };
+    let data: Float32Array;
+    if (ox) {
+      const o = await ox.runOnce(graph, { shape: x.shape, data: Float32Array.from(x.data) }, { ...values, warn: (s) => out.stderr(`netc run: ${s}`) });
+      [y, data] = [{ shape: o.shape, rank: o.shape.length }, o.data];
+    } else {
+      const model = new rt.Model(graph);
+      if (values.weights) {
+        const r = model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
+        const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
+        if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
+      } else out.stderr("netc run: no --weights: running on random initial weights");
+      const input = tf!.tensor(x.data, x.shape);
+      [y] = model.forward([input]);
+      data = (await (y as import("@tensorflow/tfjs-core").Tensor).data()) as Float32Array;
+    }
     if (values.output) {
       writeFileAtomically(values.output, rt.writeNpy(y.shape, data));
       out.stderr(`wrote ${values.output} (${y.shape.join("x")})`);
@@ -86,7 +98,6 @@ export async function run(argv: string[], out: Out): Promise<number> {
     else if (!values.output) out.stdout(`output ${y.shape.join("x")}`);
     return EXIT.ok;
   } catch (e) {
-    const known = [rt.WeightsError, rt.WeightsMismatchError, rt.NpyError, rt.ImageError, rt.RuntimeError, rt.BackendError];
     if (known.some((k) => e instanceof k)) {
       out.stderr(`netc run: ${(e as Error).message}`);
       return EXIT.errors;

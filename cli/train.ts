@@ -2,6 +2,7 @@
 // a checkpoint after every epoch that --resume continues from.
 import { parseArgs } from "node:util";
 import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
+import type { BackendName } from "../runtime/backend.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
 export const trainHelp = `usage: netc train NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
@@ -67,24 +68,20 @@ export async function train(argv: string[], out: Out): Promise<number> {
   if (augmentList.some((a) => a !== "crop" && a !== "flip")) throw new UsageError("--augment takes crop and/or flip");
   if (values.resume && !values.checkpoint) throw new UsageError("--resume needs --checkpoint FILE to resume from");
 
+  const [backend, backendOptions] = backendChoice(values);
+  if (backend.startsWith("onnxruntime")) throw new UsageError("onnxruntime runs inference only: train with auto, webgpu, wasm or cpu");
   const compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
 
   const rt = await import("../runtime/index.js");
   const { Trainer } = await import("../runtime/train.js");
-  const { mnist, imageFolder, DataError } = await import("../runtime/data.js");
+  const { datasetFor, DataError } = await import("../runtime/data.js");
   const { loadCheckpoint, saveCheckpoint } = await import("../runtime/checkpoint.js");
   try {
-    const tf = await rt.useBackend(...backendChoice(values));
+    const tf = await rt.useBackend(backend as BackendName, backendOptions);
     if (!values.json) out.stderr(`netc train: on ${rt.backendDescription()}`);
-    const input = graph.nodes[graph.inputs[0].node].shape as number[];
-    const data = values.data === "mnist" ? mnist() : imageFolder(values.data, input);
-    if (input.join("x") !== data.shape.join("x"))
-      throw new DataError(`${graph.network} takes ${input.join("x")} inputs but the ${values.data} images are ${data.shape.join("x")}`);
-    const outShape = graph.nodes[graph.outputs[0].node].shape as number[];
-    if (outShape.length !== 1 || outShape[0] !== data.classes.length)
-      throw new DataError(`${graph.network}'s output is ${outShape.join("x")}; the data has ${data.classes.length} classes (try --set classes=${data.classes.length})`);
+    const data = datasetFor(graph, values.data);
 
     const model = new rt.Model(graph, { seed: num("seed", values.seed, 0, true) });
     let startEpoch = 0;

@@ -1,10 +1,14 @@
 // The CST-to-AST visitor: turns Chevrotain's concrete syntax tree into the typed AST of
-// compiler/ast.ts. It runs only on trees without syntax errors.
-import type { CstElement, CstNode, IToken } from "./chevrotain.js";
+// syntax/ast.ts, with one method per grammar rule, named as the rule (as Chevrotain's
+// examples and prettier-java do): declarations and statements here, expressions in
+// cst-expressions.ts. Children come in source order from the grammar itself
+// (labelled alternatives: `item`, `stmt`, `operator`, `suffix`), never by sorting
+// offsets. It runs only on trees without syntax errors.
+import type { CstNode, IToken } from "./chevrotain.js";
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../syntax/diagnostics.js";
-
-type Children = Record<string, CstElement[] | undefined>;
+import { ExpressionBuilder } from "./cst-expressions.js";
+import { maybeSub, maybeTok, sub, subs, tok, unquote } from "./cst-helpers.js";
 
 /** A malformed label template; the parser turns it into a diagnostic. */
 export class LabelError extends Error {
@@ -13,55 +17,42 @@ export class LabelError extends Error {
   }
 }
 
-export class AstBuilder {
+export class AstBuilder extends ExpressionBuilder {
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly parseExpression: (text: string, offset: number) => A.Expr | undefined = () => undefined,
-  ) {}
-
-  private span(el: CstElement): Span {
-    if ("image" in el) return { file: this.file, start: el.startOffset, end: el.startOffset + el.image.length };
-    const loc = el.location!;
-    return { file: this.file, start: loc.startOffset, end: (loc.endOffset ?? loc.startOffset) + 1 };
+  ) {
+    super(file);
   }
 
-  private join(a: Span, b: Span): Span {
-    return { file: this.file, start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
-  }
-
+  // ---- declarations ----------------------------------------------------------------
   program(node: CstNode, comments: IToken[]): A.Program {
-    const items: A.Item[] = [];
-    for (const child of all(node, "importDecl", "blockDecl", "networkDecl")) {
-      if (child.name === "importDecl") items.push(this.importDecl(child));
-      else if (child.name === "blockDecl") items.push(this.blockDecl(child));
-      else items.push(this.networkDecl(child));
-    }
     return {
       file: this.file,
-      items,
+      items: subs(node, "item").map((item) => this.visit<A.Item>(item)),
       comments: comments.map((c) => ({ text: c.image, span: this.span(c) })),
       span: { file: this.file, start: 0, end: node.location?.endOffset ? node.location.endOffset + 1 : 0 },
     };
   }
 
-  private importDecl(n: CstNode): A.Import {
+  importDecl(n: CstNode): A.Import {
     return { kind: "import", path: unquote(tok(n, "StringLiteral").image), span: this.span(n) };
   }
 
-  private blockDecl(n: CstNode): A.BlockDecl {
+  blockDecl(n: CstNode): A.BlockDecl {
     const id = tok(n, "Identifier");
     return {
       kind: "block",
       name: id.image,
       nameSpan: this.span(id),
-      params: this.params(sub(n, "paramList")),
+      params: this.paramList(sub(n, "paramList")),
       body: this.body(sub(n, "body")),
       bodySpan: this.span(sub(n, "body")),
       span: this.span(n),
     };
   }
 
-  private networkDecl(n: CstNode): A.NetworkDecl | A.VariantDecl {
+  networkDecl(n: CstNode): A.NetworkDecl | A.VariantDecl {
     const id = tok(n, "Identifier");
     const base = maybeTok(n, "base");
     if (base) {
@@ -81,36 +72,47 @@ export class AstBuilder {
       kind: "network",
       name: id.image,
       nameSpan: this.span(id),
-      params: params ? this.params(params) : [],
+      params: params ? this.paramList(params) : [],
       body: this.body(sub(n, "body")),
       bodySpan: this.span(sub(n, "body")),
       span: this.span(n),
     };
   }
 
-  private params(n: CstNode): A.Param[] {
-    return subs(n, "param").map((p) => {
-      const e = maybeSub(p, "expression");
-      return { name: tok(p, "Identifier").image, default: e ? this.expression(e) : undefined, span: this.span(p) };
-    });
+  paramList(n: CstNode): A.Param[] {
+    return subs(n, "param").map((p) => this.param(p));
   }
 
+  param(p: CstNode): A.Param {
+    const e = maybeSub(p, "expression");
+    return { name: tok(p, "Identifier").image, default: e ? this.expression(e) : undefined, span: this.span(p) };
+  }
+
+  separator(): undefined {
+    return undefined; // line breaks and semicolons carry nothing into the AST
+  }
+
+  // ---- statements ------------------------------------------------------------------
   body(n: CstNode): A.Stmt[] {
-    return all(n, "statement").map((s) => this.statement(s));
+    return subs(n, "statement").map((s) => this.statement(s));
   }
 
-  private statement(n: CstNode): A.Stmt {
+  statement(n: CstNode): A.Stmt {
     const labelNode = maybeSub(n, "label");
-    const label = labelNode ? this.label(labelNode) : undefined;
-    const inner = all(n, "letStmt", "inputStmt", "callStmt", "body", "repeatStmt", "forStmt", "ifStmt",
-      "residualStmt", "combineStmt", "fromStmt", "headStmt")[0];
-    const stmt = this.inner(inner);
-    stmt.label = label;
+    const inner = sub(n, "stmt");
+    const stmt: A.Stmt = inner.name === "body" ? this.group(inner) : this.visit<A.Stmt>(inner);
+    stmt.label = labelNode ? this.label(labelNode) : undefined;
     stmt.span = this.span(n);
     return stmt;
   }
 
-  private label(n: CstNode): A.Label {
+  /** A body in statement position: `{ ... }`, a group. */
+  private group(n: CstNode): A.GroupStmt {
+    const span = this.span(n);
+    return { kind: "group", body: this.body(n), bodySpan: span, span };
+  }
+
+  label(n: CstNode): A.Label {
     const str = maybeTok(n, "StringLiteral");
     if (str) return this.templateLabel(str);
     const t = maybeTok(n, "Identifier") ?? tok(n, "Integer");
@@ -135,81 +137,50 @@ export class AstBuilder {
     return { name: raw, span: this.span(t), parts };
   }
 
-  private inner(n: CstNode): A.Stmt {
-    const span = this.span(n);
-    switch (n.name) {
-      case "letStmt":
-        return { kind: "let", name: tok(n, "Identifier").image, value: this.expression(sub(n, "expression")), span };
-      case "inputStmt":
-        return { kind: "input", shape: this.expression(sub(n, "expression")), name: maybeTok(n, "Identifier")?.image, span };
-      case "callStmt": {
-        const id = tok(n, "Identifier");
-        const args = maybeSub(n, "argList");
-        return {
-          kind: "call",
-          callee: id.image,
-          calleeSpan: this.span(id),
-          args: args ? this.argList(args) : [],
-          parens: !!maybeTok(n, "LParen"),
-          span,
-        };
-      }
-      case "body":
-        return { kind: "group", body: this.body(n), bodySpan: span, span };
-      case "repeatStmt":
-        return {
-          kind: "repeat",
-          count: this.expression(sub(n, "expression")),
-          index: maybeTok(n, "Identifier")?.image,
-          body: this.body(sub(n, "body")),
-          bodySpan: this.span(sub(n, "body")),
-          span,
-        };
-      case "forStmt":
-        return {
-          kind: "for",
-          variable: tok(n, "Identifier").image,
-          iterable: this.expression(sub(n, "expression")),
-          body: this.body(sub(n, "body")),
-          bodySpan: this.span(sub(n, "body")),
-          span,
-        };
-      case "ifStmt":
-        return this.ifStmt(n);
-      case "residualStmt":
-        return this.residual(n);
-      case "combineStmt": {
-        const op = (maybeTok(n, "Concat") ?? maybeTok(n, "Add") ?? tok(n, "Mul")).image as A.CombineStmt["op"];
-        return { kind: "combine", op, branches: this.body(sub(n, "body")), bodySpan: this.span(sub(n, "body")), span };
-      }
-      case "fromStmt": {
-        const src = maybeTok(n, "Identifier") ?? tok(n, "Input");
-        const body = maybeSub(n, "body");
-        return {
-          kind: "from",
-          source: src.image,
-          sourceSpan: this.span(src),
-          body: body ? this.body(body) : undefined,
-          bodySpan: body ? this.span(body) : undefined,
-          span,
-        };
-      }
-      case "headStmt": {
-        const when = maybeSub(n, "whenClause");
-        return {
-          kind: "head",
-          name: tok(n, "Identifier").image,
-          when: when ? this.expression(sub(when, "expression")) : undefined,
-          body: this.body(sub(n, "body")),
-          bodySpan: this.span(sub(n, "body")),
-          span,
-        };
-      }
-    }
-    throw new Error(`unexpected CST node ${n.name}`);
+  letStmt(n: CstNode): A.LetStmt {
+    return { kind: "let", name: tok(n, "Identifier").image, value: this.expression(sub(n, "expression")), span: this.span(n) };
   }
 
-  private ifStmt(n: CstNode): A.IfStmt {
+  inputStmt(n: CstNode): A.InputStmt {
+    return { kind: "input", shape: this.expression(sub(n, "expression")), name: maybeTok(n, "Identifier")?.image, span: this.span(n) };
+  }
+
+  callStmt(n: CstNode): A.CallStmt {
+    const id = tok(n, "Identifier");
+    const args = maybeSub(n, "argList");
+    return {
+      kind: "call",
+      callee: id.image,
+      calleeSpan: this.span(id),
+      args: args ? this.argList(args) : [],
+      parens: !!maybeTok(n, "LParen"),
+      span: this.span(n),
+    };
+  }
+
+  repeatStmt(n: CstNode): A.RepeatStmt {
+    return {
+      kind: "repeat",
+      count: this.expression(sub(n, "expression")),
+      index: maybeTok(n, "Identifier")?.image,
+      body: this.body(sub(n, "body")),
+      bodySpan: this.span(sub(n, "body")),
+      span: this.span(n),
+    };
+  }
+
+  forStmt(n: CstNode): A.ForStmt {
+    return {
+      kind: "for",
+      variable: tok(n, "Identifier").image,
+      iterable: this.expression(sub(n, "expression")),
+      body: this.body(sub(n, "body")),
+      bodySpan: this.span(sub(n, "body")),
+      span: this.span(n),
+    };
+  }
+
+  ifStmt(n: CstNode): A.IfStmt {
     const bodies = subs(n, "body");
     const elseIf = maybeSub(n, "ifStmt");
     const elseNode = elseIf ?? bodies[1];
@@ -224,205 +195,62 @@ export class AstBuilder {
     };
   }
 
-  private residual(n: CstNode): A.ResidualStmt {
+  residualStmt(n: CstNode): A.ResidualStmt {
     const when = maybeSub(n, "whenClause");
     const sc = maybeSub(n, "shortcutClause");
-    let shortcut: A.Shortcut | undefined;
-    if (sc) {
-      const id = maybeTok(sc, "Identifier");
-      const scWhen = maybeSub(sc, "whenClause");
-      shortcut = {
-        label: id ? { name: id.image, span: this.span(id) } : undefined,
-        when: scWhen ? this.expression(sub(scWhen, "expression")) : undefined,
-        body: this.body(sub(sc, "body")),
-        bodySpan: this.span(sub(sc, "body")),
-        span: this.span(sc),
-      };
-    }
     return {
       kind: "residual",
-      when: when ? this.expression(sub(when, "expression")) : undefined,
+      when: when ? this.whenClause(when) : undefined,
       body: this.body(sub(n, "body")),
       bodySpan: this.span(sub(n, "body")),
-      shortcut,
+      shortcut: sc ? this.shortcutClause(sc) : undefined,
       span: this.span(n),
     };
   }
 
-  argList(n: CstNode): A.Arg[] {
-    return subs(n, "arg").map((a) => ({
-      name: maybeTok(a, "Identifier")?.image,
-      value: this.expression(sub(a, "expression")),
-      span: this.span(a),
-    }));
+  shortcutClause(sc: CstNode): A.Shortcut {
+    const id = maybeTok(sc, "Identifier");
+    const scWhen = maybeSub(sc, "whenClause");
+    return {
+      label: id ? { name: id.image, span: this.span(id) } : undefined,
+      when: scWhen ? this.whenClause(scWhen) : undefined,
+      body: this.body(sub(sc, "body")),
+      bodySpan: this.span(sub(sc, "body")),
+      span: this.span(sc),
+    };
   }
 
-  // ---- expressions -------------------------------------------------------------
-  expression(n: CstNode): A.Expr {
-    const ors = subs(n, "orExpr");
-    const first = this.binaryChain(ors[0]);
-    const elseExpr = maybeSub(n, "expression");
-    if (!elseExpr) return first;
-    return { kind: "cond", then: first, cond: this.binaryChain(ors[1]), else: this.expression(elseExpr), span: this.span(n) };
+  whenClause(n: CstNode): A.Expr {
+    return this.expression(sub(n, "expression"));
   }
 
-  /** orExpr, andExpr, additive, multiplicative: operands and operators in source order. */
-  private binaryChain(n: CstNode): A.Expr {
-    const operands = n.children[operandOf[n.name]] as CstNode[];
-    let left = this.operand(operands[0]);
-    if (operands.length === 1) return left; // the usual case: no operator at this level
-    const ops = tokens(n);
-    for (let i = 1; i < operands.length; i++) {
-      const right = this.operand(operands[i]);
-      left = { kind: "binary", op: ops[i - 1].image as A.BinaryOp, left, right, span: this.join(left.span, right.span) };
-    }
-    return left;
+  combineStmt(n: CstNode): A.CombineStmt {
+    const op = (maybeTok(n, "Concat") ?? maybeTok(n, "Add") ?? tok(n, "Mul")).image as A.CombineStmt["op"];
+    return { kind: "combine", op, branches: this.body(sub(n, "body")), bodySpan: this.span(sub(n, "body")), span: this.span(n) };
   }
 
-  private operand(n: CstNode): A.Expr {
-    switch (n.name) {
-      case "andExpr":
-      case "notExpr":
-      case "multiplicative":
-        if (n.name !== "notExpr") return this.binaryChain(n);
-        if (n.children.notExpr) return { kind: "unary", op: "not", operand: this.operand(sub(n, "notExpr")), span: this.span(n) };
-        return this.comparison(sub(n, "comparison"));
-      case "unary": {
-        const inner = maybeSub(n, "unary");
-        if (inner) return { kind: "unary", op: "-", operand: this.operand(inner), span: this.span(n) };
-        return this.postfix(sub(n, "postfix"));
-      }
-    }
-    throw new Error(`unexpected CST node ${n.name}`);
+  fromStmt(n: CstNode): A.FromStmt {
+    const src = maybeTok(n, "Identifier") ?? tok(n, "Input");
+    const body = maybeSub(n, "body");
+    return {
+      kind: "from",
+      source: src.image,
+      sourceSpan: this.span(src),
+      body: body ? this.body(body) : undefined,
+      bodySpan: body ? this.span(body) : undefined,
+      span: this.span(n),
+    };
   }
 
-  private comparison(n: CstNode): A.Expr {
-    const sides = subs(n, "additive");
-    const left = this.additive(sides[0]);
-    if (sides.length === 1) return left;
-    const op = tokens(n)[0].image as A.BinaryOp;
-    const right = this.additive(sides[1]);
-    return { kind: "binary", op, left, right, span: this.join(left.span, right.span) };
+  headStmt(n: CstNode): A.HeadStmt {
+    const when = maybeSub(n, "whenClause");
+    return {
+      kind: "head",
+      name: tok(n, "Identifier").image,
+      when: when ? this.whenClause(when) : undefined,
+      body: this.body(sub(n, "body")),
+      bodySpan: this.span(sub(n, "body")),
+      span: this.span(n),
+    };
   }
-
-  private additive(n: CstNode): A.Expr {
-    return this.binaryChain(n);
-  }
-
-  private postfix(n: CstNode): A.Expr {
-    let e = this.primary(sub(n, "primary"));
-    if (!n.children.LBracket && !n.children.Dot && !n.children.LParen) return e;
-    // Suffixes in source order: [index], .member, (args).
-    const suffixes = ordered(n).filter((el) => el !== n.children.primary?.[0]);
-    for (let i = 0; i < suffixes.length; i++) {
-      const el = suffixes[i];
-      if (!("image" in el)) continue;
-      if (el.image === "[") {
-        const idx = suffixes[i + 1] as CstNode;
-        const close = suffixes[i + 2];
-        e = { kind: "index", target: e, index: this.expression(idx), span: this.join(e.span, this.span(close)) };
-        i += 2;
-      } else if (el.image === ".") {
-        const id = suffixes[i + 1] as IToken;
-        e = { kind: "member", target: e, name: id.image, span: this.join(e.span, this.span(id)) };
-        i += 1;
-      } else if (el.image === "(") {
-        let j = i + 1;
-        let args: A.Arg[] = [];
-        if (!("image" in suffixes[j])) args = this.argList(suffixes[j++] as CstNode);
-        e = { kind: "call", callee: e, args, span: this.join(e.span, this.span(suffixes[j])) };
-        i = j;
-      }
-    }
-    return e;
-  }
-
-  private primary(n: CstNode): A.Expr {
-    const el = ordered(n)[0];
-    const span = this.span(el);
-    if (!("image" in el)) {
-      if (el.name === "parenExpr") return { ...this.expression(sub(el, "expression")) };
-      return { kind: "list", items: subs(el, "expression").map((x) => this.expression(x)), span };
-    }
-    switch (el.tokenType.name) {
-      case "Integer":
-      case "Float":
-        return { kind: "number", value: Number(el.image), text: el.image, span };
-      case "StringLiteral":
-        return { kind: "string", value: unquote(el.image), span };
-      case "True":
-      case "False":
-        return { kind: "bool", value: el.image === "true", span };
-      case "In":
-        return { kind: "in", span };
-      case "Dims":
-        return this.dims(el);
-      default:
-        return { kind: "name", name: el.image, span };
-    }
-  }
-
-  private dims(t: IToken): A.Expr {
-    const parts: A.Expr[] = [];
-    let offset = t.startOffset;
-    for (const part of t.image.split("x")) {
-      const span = { file: this.file, start: offset, end: offset + part.length };
-      parts.push(/^[0-9]/.test(part) ? { kind: "number", value: Number(part), text: part, span } : { kind: "name", name: part, span });
-      offset += part.length + 1;
-    }
-    return { kind: "dims", parts, span: this.span(t) };
-  }
-}
-
-const operandOf: Record<string, string> = {
-  orExpr: "andExpr",
-  andExpr: "notExpr",
-  additive: "multiplicative",
-  multiplicative: "unary",
-};
-
-// ---- CST helpers -----------------------------------------------------------------
-function maybeSub(n: CstNode, name: string): CstNode | undefined {
-  return n.children[name]?.[0] as CstNode | undefined;
-}
-function sub(n: CstNode, name: string): CstNode {
-  const s = maybeSub(n, name);
-  if (!s) throw new Error(`CST node ${n.name} has no ${name}`);
-  return s;
-}
-function subs(n: CstNode, name: string): CstNode[] {
-  return (n.children[name] ?? []) as CstNode[];
-}
-function maybeTok(n: CstNode, name: string): IToken | undefined {
-  return n.children[name]?.[0] as IToken | undefined;
-}
-function tok(n: CstNode, name: string): IToken {
-  const t = maybeTok(n, name);
-  if (!t) throw new Error(`CST node ${n.name} has no token ${name}`);
-  return t;
-}
-function offsetOf(el: CstElement): number {
-  return "image" in el ? el.startOffset : (el.location?.startOffset ?? 0);
-}
-/** All children of a node, in source order. */
-function ordered(n: CstNode): CstElement[] {
-  return inOrder(Object.values(n.children as Children));
-}
-/** Sub-nodes with one of the given rule names, in source order. */
-function all(n: CstNode, ...names: string[]): CstNode[] {
-  return inOrder(names.map((k) => n.children[k])) as CstNode[];
-}
-/** Merges child lists (each already in source order); most nodes have just one. */
-function inOrder(lists: (CstElement[] | undefined)[]): CstElement[] {
-  const present = lists.filter((l): l is CstElement[] => !!l && l.length > 0);
-  if (present.length === 0) return [];
-  if (present.length === 1) return present[0];
-  return present.flat().sort((a, b) => offsetOf(a) - offsetOf(b));
-}
-/** Direct tokens of a node, in source order. */
-function tokens(n: CstNode): IToken[] {
-  return ordered(n).filter((el): el is IToken => "image" in el);
-}
-function unquote(s: string): string {
-  return JSON.parse(s.replace(/\\(?!["\\/bfnrtu])/g, "\\\\"));
 }

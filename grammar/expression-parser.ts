@@ -67,12 +67,12 @@ export class ExpressionParser extends CstParser {
     this.SUBRULE(this.additive);
     this.OPTION(() => {
       this.OR([
-        { ALT: () => this.CONSUME(T.EqEq) },
-        { ALT: () => this.CONSUME(T.NotEq) },
-        { ALT: () => this.CONSUME(T.LessEq) },
-        { ALT: () => this.CONSUME(T.GreaterEq) },
-        { ALT: () => this.CONSUME(T.Less) },
-        { ALT: () => this.CONSUME(T.Greater) },
+        { ALT: () => this.CONSUME(T.EqEq, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(T.NotEq, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(T.LessEq, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(T.GreaterEq, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(T.Less, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(T.Greater, { LABEL: "operator" }) },
       ]);
       this.SUBRULE2(this.additive);
     });
@@ -81,7 +81,7 @@ export class ExpressionParser extends CstParser {
   additive = this.RULE("additive", () => {
     this.SUBRULE(this.multiplicative);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: "operator" }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: "operator" }) }]);
       this.SUBRULE2(this.multiplicative);
     });
   });
@@ -90,10 +90,10 @@ export class ExpressionParser extends CstParser {
     this.SUBRULE(this.unary);
     this.MANY(() => {
       this.OR([
-        { ALT: () => this.CONSUME(T.Star) },
-        { ALT: () => this.CONSUME(T.SlashSlash) },
-        { ALT: () => this.CONSUME(T.Slash) },
-        { ALT: () => this.CONSUME(T.Percent) },
+        { ALT: () => this.CONSUME(T.Star, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(T.SlashSlash, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(T.Slash, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(T.Percent, { LABEL: "operator" }) },
       ]);
       this.SUBRULE2(this.unary);
     });
@@ -113,30 +113,33 @@ export class ExpressionParser extends CstParser {
 
   postfix = this.RULE("postfix", () => {
     this.SUBRULE(this.primary);
-    this.MANY(() =>
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(T.LBracket);
-            this.SUBRULE(this.expression);
-            this.CONSUME(T.RBracket);
-          },
+    this.MANY(() => this.SUBRULE(this.suffix));
+  });
+
+  /** `[index]`, `.member` or `(arguments)` after a primary. */
+  suffix = this.RULE("suffix", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.SUBRULE(this.expression);
+          this.CONSUME(T.RBracket);
         },
-        {
-          ALT: () => {
-            this.CONSUME(T.Dot);
-            this.CONSUME(T.Identifier);
-          },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Dot);
+          this.CONSUME(T.Identifier);
         },
-        {
-          ALT: () => {
-            this.CONSUME(T.LParen);
-            this.OPTION(() => this.SUBRULE(this.argList));
-            this.CONSUME(T.RParen);
-          },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.OPTION(() => this.SUBRULE(this.argList));
+          this.CONSUME(T.RParen);
         },
-      ]),
-    );
+      },
+    ]);
   });
 
   primary = this.RULE("primary", () => {

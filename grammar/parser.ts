@@ -17,9 +17,9 @@ class NetParser extends ExpressionParser {
     this.MANY(() =>
       this.OR([
         { ALT: () => this.SUBRULE(this.separator) },
-        { ALT: () => this.SUBRULE(this.importDecl) },
-        { ALT: () => this.SUBRULE(this.blockDecl) },
-        { ALT: () => this.SUBRULE(this.networkDecl) },
+        { ALT: () => this.SUBRULE(this.importDecl, { LABEL: "item" }) },
+        { ALT: () => this.SUBRULE(this.blockDecl, { LABEL: "item" }) },
+        { ALT: () => this.SUBRULE(this.networkDecl, { LABEL: "item" }) },
       ]),
     );
   });
@@ -93,17 +93,17 @@ class NetParser extends ExpressionParser {
   statement = this.RULE("statement", () => {
     this.OPTION(() => this.SUBRULE(this.label));
     this.OR([
-      { ALT: () => this.SUBRULE(this.letStmt) },
-      { ALT: () => this.SUBRULE(this.inputStmt) },
-      { ALT: () => this.SUBRULE(this.callStmt) },
-      { ALT: () => this.SUBRULE(this.body) },
-      { ALT: () => this.SUBRULE(this.repeatStmt) },
-      { ALT: () => this.SUBRULE(this.forStmt) },
-      { ALT: () => this.SUBRULE(this.ifStmt) },
-      { ALT: () => this.SUBRULE(this.residualStmt) },
-      { ALT: () => this.SUBRULE(this.combineStmt) },
-      { ALT: () => this.SUBRULE(this.fromStmt) },
-      { ALT: () => this.SUBRULE(this.headStmt) },
+      { ALT: () => this.SUBRULE(this.letStmt, { LABEL: "stmt" }) },
+      { ALT: () => this.SUBRULE(this.inputStmt, { LABEL: "stmt" }) },
+      { ALT: () => this.SUBRULE(this.callStmt, { LABEL: "stmt" }) },
+      { ALT: () => this.SUBRULE(this.body, { LABEL: "stmt" }) },
+      { ALT: () => this.SUBRULE(this.repeatStmt, { LABEL: "stmt" }) },
+      { ALT: () => this.SUBRULE(this.forStmt, { LABEL: "stmt" }) },
+      { ALT: () => this.SUBRULE(this.ifStmt, { LABEL: "stmt" }) },
+      { ALT: () => this.SUBRULE(this.residualStmt, { LABEL: "stmt" }) },
+      { ALT: () => this.SUBRULE(this.combineStmt, { LABEL: "stmt" }) },
+      { ALT: () => this.SUBRULE(this.fromStmt, { LABEL: "stmt" }) },
+      { ALT: () => this.SUBRULE(this.headStmt, { LABEL: "stmt" }) },
     ]);
   });
 

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { extname, join } from "node:path";
+import type { Graph } from "../compiler/ir.js";
 import { preprocessImage } from "./image.js";
 
 export interface Split {
@@ -21,6 +22,22 @@ export interface Dataset {
 }
 
 export class DataError extends Error {}
+
+/**
+ * The data `spec` names (mnist, or a folder of class folders) for training `graph`:
+ * its images the size of the graph's input, and one output per class, or a DataError
+ * that says which does not fit.
+ */
+export function datasetFor(graph: Graph, spec: string): Dataset {
+  const input = graph.nodes[graph.inputs[0].node].shape as number[];
+  const data = spec === "mnist" ? mnist() : imageFolder(spec, input);
+  if (input.join("x") !== data.shape.join("x"))
+    throw new DataError(`${graph.network} takes ${input.join("x")} inputs but the ${spec} images are ${data.shape.join("x")}`);
+  const outShape = graph.nodes[graph.outputs[0].node].shape as number[];
+  if (outShape.length !== 1 || outShape[0] !== data.classes.length)
+    throw new DataError(`${graph.network}'s output is ${outShape.join("x")}; the data has ${data.classes.length} classes (try --set classes=${data.classes.length})`);
+  return data;
+}
 
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;

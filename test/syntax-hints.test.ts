@@ -28,3 +28,14 @@ describe("syntax hints", () => {
       for (const h of hint(text)) for (const n of internal) expect(h, `${JSON.stringify(text)}: ${h}`).not.toContain(`'${n.toLowerCase()}'`);
   });
 });
+
+describe("the CST-to-AST visitor", () => {
+  it("has one method per grammar rule, named as the rule", async () => {
+    const { parser } = await import("../grammar/parser.js");
+    const { AstBuilder } = await import("../grammar/cst-to-ast.js");
+    const rules = Object.keys(parser.getGAstProductions());
+    expect(rules.length).toBeGreaterThan(30);
+    const missing = rules.filter((r) => typeof (AstBuilder.prototype as unknown as Record<string, unknown>)[r] !== "function");
+    expect(missing).toEqual([]);
+  });
+});

@@ -40,7 +40,7 @@ describe("netc and the webgpu backend", { timeout: 300_000 }, () => {
     expect(a.err).toMatch(/--adapter chooses a WebGPU adapter/);
     const b = netc("bench", "lenet5", "--backend", "cuda");
     expect(b.code).toBe(2);
-    expect(b.err).toMatch(/--backend takes auto, wasm, cpu, webgpu, tensorflow; got cuda/);
+    expect(b.err).toMatch(/--backend takes auto, wasm, cpu, webgpu, tensorflow, onnxruntime.*; got cuda/);
   });
 
   it.runIf(available)("lists the backends and the software adapter", () => {

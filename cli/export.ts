@@ -1,0 +1,119 @@
+// netc export NET --format onnx -o model.onnx: the compiled network and its weights as
+// an ONNX model (export/onnx), written atomically.
+import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
+
+export const exportHelp = `usage: netc export NET --format onnx -o FILE [--weights W.safetensors] [--input CxHxW]
+                   [--batch N|dynamic] [--opset N] [--fold-batchnorm] [--external-data] [options]
+
+Writes NET (a .net file or a bundled network) as an ONNX model: the graph the runtime
+runs, its weights as initializers named by their state-dict names, the inputs and
+outputs named as in the network, and a dynamic batch dimension unless --batch fixes it.
+Without --weights the model carries PyTorch-style random initial weights.
+
+options:
+  --format onnx         the format (onnx, the only one)
+  -o, --output FILE     the file to write (written whole or not at all)
+  --network NAME        the network of the file (default: its last)
+  --weights FILE        safetensors weights, names as in \`netc summary NET --json\`
+  --strict false        export what fits and keep initial weights for the rest
+  --input SHAPE         the first input's shape, e.g. 3x224x224 (needed for 3xHxW networks)
+  --set KEY=VALUE       set a network argument (--set classes=10)
+  --batch N|dynamic     a fixed batch size, or dynamic (default)
+  --opset N             the ONNX opset, 13 to 21 (default 17)
+  --fold-batchnorm      fold each batch norm into the convolution before it
+  --external-data       store the weights in FILE.data beside the model (ONNX external data:
+                        for models over protobuf's 2 GB limit)
+  -h, --help            show this help`;
+
+export async function exportCommand(argv: string[], out: Out): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: "string" }, output: { type: "string", short: "o" }, network: { type: "string" }, weights: { type: "string" },
+      strict: { type: "string" }, input: { type: "string" }, set: { type: "string", multiple: true }, batch: { type: "string" },
+      opset: { type: "string" }, "fold-batchnorm": { type: "boolean" }, "external-data": { type: "boolean" }, help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return out.stdout(exportHelp), EXIT.ok;
+  if (positionals.length !== 1) throw new UsageError("netc export needs exactly one NET");
+  if ((values.format ?? "onnx") !== "onnx") throw new UsageError(`--format ${values.format} is not supported: onnx is the only format`);
+  if (!values.output) throw new UsageError("netc export needs -o FILE, the file to write");
+  if (values.strict !== undefined && !["true", "false"].includes(values.strict)) throw new UsageError("--strict takes true or false");
+  const batch = values.batch === undefined || values.batch === "dynamic" ? "dynamic" : Number(values.batch);
+  if (batch !== "dynamic" && !(Number.isInteger(batch) && batch > 0)) throw new UsageError(`--batch takes a positive whole number or dynamic, got ${values.batch}`);
+  const opset = values.opset === undefined ? undefined : Number(values.opset);
+  if (opset !== undefined && !Number.isInteger(opset)) throw new UsageError(`--opset takes a whole number, got ${values.opset}`);
+  const set: Record<string, string> = {};
+  for (const kv of values.set ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(kv);
+    if (!m) throw new UsageError(`--set takes key=value, got ${kv}`);
+    set[m[1]] = m[2];
+  }
+
+  const compiled = await compileNet(positionals[0], values.network, out, { set, input: values.input });
+  if ("code" in compiled) return compiled.code;
+  const graph = compiled.graph;
+  const [onnx, session, weights, model] = await Promise.all([
+    import("../export/onnx/index.js"),
+    import("../export/onnx/session.js"),
+    import("../runtime/safetensors.js"),
+    import("../runtime/model.js"),
+  ]);
+  try {
+    let state;
+    if (values.weights) {
+      const fitted = session.fitStateDict(graph, await weights.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
+      const r = fitted.report;
+      if (r.missing.length + r.unexpected.length + r.mismatched.length)
+        out.stderr(`netc export: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
+      state = fitted.state;
+    } else {
+      out.stderr("netc export: no --weights: exporting random initial weights");
+      state = session.randomStateDict(graph);
+    }
+    const options = { opset, batch: batch as number | "dynamic", foldBatchNorm: values["fold-batchnorm"] };
+    let size: number;
+    if (values["external-data"]) {
+      const location = `${basename(values.output)}.data`;
+      const { model, external } = onnx.exportOnnxExternal(graph, state, location, options);
+      writeChunksAtomically(join(dirname(values.output), location), external.chunks); // the weights first, then the model that names them
+      writeFileAtomically(values.output, model);
+      size = model.length + external.length;
+    } else {
+      const bytes = onnx.exportOnnx(graph, state, options);
+      writeFileAtomically(values.output, bytes);
+      size = bytes.length;
+    }
+    out.stderr(`wrote ${values.output}: ${graph.network}, ONNX opset ${opset ?? onnx.DEFAULT_OPSET}, batch ${batch}, ${(size / 2 ** 20).toFixed(1)} MiB`);
+    return EXIT.ok;
+  } catch (e) {
+    const known = [onnx.ExportError, weights.WeightsError, model.WeightsMismatchError];
+    const fsError = typeof (e as { code?: unknown }).code === "string" && /^E[A-Z]+$/.test((e as { code: string }).code);
+    if (known.some((k) => e instanceof k) || fsError) {
+      out.stderr(`netc export: ${fsError ? `cannot write ${values.output}: ` : ""}${(e as Error).message}`);
+      return EXIT.errors;
+    }
+    throw e;
+  }
+}
+
+/** Pieces of a file at their offsets, through a temporary file and a rename. */
+function writeChunksAtomically(file: string, chunks: { offset: number; bytes: Uint8Array }[]) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(tmp, "w");
+    try {
+      for (const c of chunks) writeSync(fd, c.bytes, 0, c.bytes.length, c.offset);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
