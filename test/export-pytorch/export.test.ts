@@ -5,9 +5,10 @@
 // statistics loads with strict=True and the outputs equal netc's runtime (wasm) within
 // 1e-5 of their scale, at a small input where the network takes one.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileFile } from "../../compiler/compile.js";
 import type { Graph } from "../../compiler/ir.js";
@@ -30,7 +31,14 @@ const FULL = !!process.env.NETC_PYTORCH_FULL;
 const SIZES = [32, 64, 75, 96, 128, 160, 224, 299, 448];
 
 const only = process.env.NETC_PYTORCH_ONLY?.split(","); // a few networks, while working on one
-const networks = libraryNetworks().filter((n) => !only || only.includes(n.name));
+// The runtime's and the ONNX export's op fixtures: the layers and forms no bundled
+// network uses (channel shuffle, LRN, group norm, PReLU, upsampling, dilation, …).
+const fixtureFiles = [
+  ...readdirSync(new URL("../parity/", import.meta.url)).filter((f) => f.endsWith(".net")).map((f) => fileURLToPath(new URL(`../parity/${f}`, import.meta.url))),
+  fileURLToPath(new URL("../export/more-ops.net", import.meta.url)),
+];
+const fixtures = fixtureFiles.map((file) => ({ name: `fixture-${basename(file, ".net")}`, file, fixture: true }));
+const networks = [...libraryNetworks(), ...fixtures].filter((n) => !only || only.includes(n.name));
 const hasTorch = torchAvailable();
 let dir: string;
 let results: Record<string, { tensors?: [string, number[]][]; errors?: number[]; shapes?: number[][]; error?: string }> = {};
@@ -85,15 +93,17 @@ describe.runIf(hasTorch)("PyTorch export, checked by PyTorch", () => {
     dir = mkdtempSync(join(tmpdir(), "netc-pytorch-"));
     await useBackend("wasm");
     const cases = [];
-    for (const { name, file } of networks) {
-      const g = (await compileFile(file, { network: name })).graph!;
+    for (const n of networks) {
+      const { name, file } = n;
+      const fixture = "fixture" in n;
+      const g = (await compileFile(file, fixture ? {} : { network: name })).graph!;
       const source = join(dir, `${name}.py`);
       writeFileSync(source, exportPytorch(g, { source: name }));
       const entry: { tensors: [string, number[]][]; outputs?: number[][] } = { tensors: tensorsOf(g) };
       expected.set(name, entry);
       const c: Record<string, unknown> = { name, source, class: networkClassName(g) };
-      if (FULL || PARITY.has(name)) {
-        const small = await smallGraph(file, name, g);
+      if (FULL || PARITY.has(name) || fixture) {
+        const small = fixture ? g : await smallGraph(file, name, g);
         const pc = await parityCase(small, join(dir, name));
         entry.outputs = pc.shapes;
         Object.assign(c, pc);
@@ -111,8 +121,9 @@ describe.runIf(hasTorch)("PyTorch export, checked by PyTorch", () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const { name } of networks) {
-    it(`${name}: state_dict names and shapes as netc's${FULL || PARITY.has(name) ? "; strict load and outputs within 1e-5" : ""}`, () => {
+  for (const n of networks) {
+    const name = n.name;
+    it(`${name}: state_dict names and shapes as netc's${FULL || PARITY.has(name) || "fixture" in n ? "; strict load and outputs within 1e-5" : ""}`, () => {
       const got = results[name];
       expect(got.error).toBeUndefined();
       expect(got.tensors).toEqual(expected.get(name)!.tensors);
