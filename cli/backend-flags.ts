@@ -7,7 +7,12 @@ export const backendFlags = { backend: { type: "string" }, adapter: { type: "str
 /** The two flags' help, its descriptions starting at column `col` like the command's others. */
 export function backendHelp(col: number): string {
   const rows: [string, string[]][] = [
-    ["--backend NAME", ["auto (default: webgpu on a hardware GPU when there is one, else", "wasm), webgpu, wasm, cpu, tensorflow (needs @tensorflow/tfjs-node[-gpu]), or", "onnxruntime[-cpu|-webgpu|-cuda] (run/bench: the network exported to ONNX,", "run by onnxruntime-node); `netc backends` lists what can start here"]],
+    ["--backend NAME", [
+      "auto (default): webgpu on a hardware GPU; else onnxruntime for inference and",
+      "wasm for training. Or: webgpu, wasm, cpu, onnxruntime[-cpu|-webgpu|-cuda] (run",
+      "and bench: netc's ONNX export run by onnxruntime-node), tensorflow (needs",
+      "@tensorflow/tfjs-node[-gpu]). `netc backends` lists what can start here",
+    ]],
     ["--adapter KIND", ["with webgpu: hardware (default) or software (Mesa's llvmpipe on", "the CPU: slow, for testing the GPU code path without a GPU)"]],
   ];
   return rows.map(([flag, lines]) => lines.map((l, i) => (i ? "" : `  ${flag}`).padEnd(col) + l).join("\n")).join("\n");
@@ -25,4 +30,18 @@ export function backendChoice(values: { backend?: string; adapter?: string }): [
     if (backend !== "webgpu") throw new UsageError("--adapter chooses a WebGPU adapter: use it with --backend webgpu");
   }
   return [backend as BackendName | `onnxruntime${string}`, { adapter: adapter as BackendOptions["adapter"] }];
+}
+
+/**
+ * Where inference runs under `auto`: a hardware GPU through webgpu; else onnxruntime
+ * (netc's own ONNX export, the fastest CPU engine from npm) when it is installed; else
+ * wasm. Training keeps TensorFlow.js (`useBackend("auto")`: webgpu, else wasm).
+ */
+export async function inferenceChoice(choice: ReturnType<typeof backendChoice>): Promise<ReturnType<typeof backendChoice>> {
+  if (choice[0] !== "auto") return choice;
+  const { findAdapter } = await import("../runtime/webgpu.js");
+  if (!("why" in (await findAdapter("hardware")))) return ["webgpu", { adapter: "hardware" }];
+  const { onnxRuntimeAvailable } = await import("../export/onnx/session.js");
+  if (await onnxRuntimeAvailable()) return ["onnxruntime", {}];
+  return ["wasm", {}];
 }

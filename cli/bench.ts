@@ -1,10 +1,11 @@
 // netc bench NET: inference throughput on random input, random weights.
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
+import { backendChoice, backendFlags, backendHelp, inferenceChoice } from "./backend-flags.js";
 import type { Graph } from "../compiler/ir.js";
 import type { BackendName } from "../runtime/backend.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
+import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 
 export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend B] [--adapter A]
                   [--profile] [--json]
@@ -42,10 +43,17 @@ export async function bench(argv: string[], out: Out): Promise<number> {
   const iterations = Number(values.iterations ?? 5);
   if (!(Number.isInteger(batch) && batch > 0)) throw new UsageError("--batch takes a positive whole number");
   if (!(Number.isInteger(iterations) && iterations > 0)) throw new UsageError("--iterations takes a positive whole number");
-  const choice = backendChoice(values);
+  const asked = backendChoice(values);
   const compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
+  const choice = await inferenceChoice(asked);
   const graph = compiled.graph;
+  try {
+    checkMemory(graph, compiled.counts, { batch: Math.ceil(batch / Math.min(threads, batch)), backend: choice[0] }); // per thread
+  } catch (e) {
+    if (!(e instanceof MemoryLimitError)) throw e;
+    return out.stderr(`netc bench: ${e.message}`), EXIT.errors;
+  }
   if (choice[0].startsWith("onnxruntime")) {
     // the network exported to ONNX and timed in onnxruntime-node (export/onnx/session.ts)
     const ox = await import("../export/onnx/session.js");
@@ -93,6 +101,8 @@ async function measure(rt: Runtime, graph: Graph, o: Settings, out: Out): Promis
     if (o.profile) profile = await rt.profileForward(model, inputs);
   } finally {
     await parallel.close(); // workers would keep the process alive
+    tf.dispose(inputs); // and main may run again in this process
+    model.dispose();
   }
   return printResult(out, o.json, { network: graph.network, backend: tf.getBackend(), device: rt.backendDescription(), batch, threads: used, times, profile, formatGpuCounts: rt.formatGpuCounts });
 }

@@ -3,6 +3,8 @@
 import { parseArgs } from "node:util";
 import { Codes } from "../syntax/diagnostics.js";
 import { compileNet, EXIT, report, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { checkOutputPath } from "../runtime/io-safety.js";
+import { stateDictFaults } from "../compiler/state-dict-check.js";
 
 export const convolutionizeHelp = `usage: netc convolutionize NET [--network N] [--input CxHxW] [-o OUT.net] [--fine]
                           [--weights W.safetensors --weights-out W2.safetensors]
@@ -37,6 +39,8 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
   if (values.help) return out.stdout(convolutionizeHelp), EXIT.ok;
   if (positionals.length !== 1) throw new UsageError("netc convolutionize needs exactly one NET");
   if (!!values.weights !== !!values["weights-out"]) throw new UsageError("--weights and --weights-out go together");
+  if (values.output) checkOutputPath(values.output, "the network");
+  if (values["weights-out"]) checkOutputPath(values["weights-out"], "the weights");
   const compiled = await compileNet(positionals[0], values.network, out, { input: values.input });
   if ("code" in compiled) return compiled.code;
   const { convertWeights, convolutionizeChecked } = await import("../compiler/convolutionize.js"); // loads the printer
@@ -45,13 +49,27 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
   const code = report(result.diagnostics, new Map([...compiled.sources, ...(result.sources ?? [])]), out);
   if (code !== EXIT.ok || !result.text) return result.diagnostics.some((d) => d.code === Codes.internal) ? EXIT.internal : EXIT.errors;
   for (const n of result.notes) out.stderr(`note: ${n}`);
-  if (values.output) writeFileAtomically(values.output, result.text);
-  else out.stdout(result.text);
-
+  // The checkpoint is read, checked against the network and converted before anything is written.
+  let converted: Map<string, import("../runtime/state.js").StateTensor> | undefined;
   if (values.weights) {
     const rt = await import("../runtime/index.js");
     try {
-      const converted = convertWeights(await rt.loadSafetensors(values.weights), result.conversion!);
+      const tensors = await rt.loadSafetensors(values.weights);
+      const faults = stateDictFaults(compiled.graph, tensors);
+      if (faults.length) throw new Error(`${values.weights} is not a checkpoint of ${compiled.graph.network}; nothing was written:\n  ${faults.join("\n  ")}`);
+      converted = convertWeights(tensors, result.conversion!);
+    } catch (e) {
+      out.stderr(`netc convolutionize: ${(e as Error).message}`);
+      return EXIT.errors;
+    }
+  }
+
+  if (values.output) writeFileAtomically(values.output, result.text);
+  else out.stdout(result.text);
+
+  if (converted) {
+    const rt = await import("../runtime/index.js");
+    try {
       await rt.saveSafetensorsAtomically(values["weights-out"]!, converted);
       out.stderr(`wrote ${values["weights-out"]} (${result.conversion!.reshape.size} linear weights reshaped)`);
     } catch (e) {

@@ -1,5 +1,6 @@
 // What every command shares: finding the file for NET, printing diagnostics, exit codes.
-import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { writeFileAtomicallySync } from "../runtime/atomic-write.js";
 import { compileFile, type CompileOptions } from "../compiler/compile.js";
 import type { Counts } from "../compiler/count.js";
 import type { Graph } from "../compiler/ir.js";
@@ -59,12 +60,5 @@ export async function compileNet(
 
 /** Writes a file so that no reader ever sees it half-written: a temporary file, then a rename. */
 export function writeFileAtomically(file: string, data: string | Uint8Array) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomicallySync(file, data); // through links, keeping the mode, no temporary file left behind
 }

@@ -11,6 +11,7 @@ import { exportCommand, exportHelp } from "./export.js";
 import { exportPytorchCommand, exportPytorchHelp } from "./export-pytorch.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
+import { isFsError, PathError, pathErrorOf } from "../runtime/io-safety.js";
 import { summary, summaryHelp } from "./summary.js";
 
 export const commands: Record<string, { run: (argv: string[], out: Out) => Promise<number>; help: string }> = {
@@ -64,6 +65,10 @@ export async function main(argv: string[], out: Out = processOut()): Promise<num
     if (e instanceof UsageError || err.code?.startsWith("ERR_PARSE_ARGS")) {
       out.stderr(`netc ${name}: ${err.message}\n\n${command.help}`);
       return EXIT.usage;
+    }
+    if (e instanceof PathError || isFsError(e)) {
+      out.stderr(`netc ${name}: ${(e instanceof PathError ? e : pathErrorOf(e)).message}`);
+      return EXIT.errors;
     }
     const detail = process.env.NETC_DEBUG ? `\n${err.stack}` : " (NETC_DEBUG=1 shows where)";
     out.stderr(`netc ${name}: internal error: ${err.message ?? String(e)}${detail}\nThis is a bug in netc; please report it with the input that caused it.`);

@@ -2,8 +2,11 @@
 // from a safetensors file, and prints the top classes or writes the output.
 import { parseArgs } from "node:util";
 import { formatShape } from "../compiler/values.js";
-import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
+import { backendChoice, backendFlags, backendHelp, inferenceChoice } from "./backend-flags.js";
 import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
+import { countNonFinite, nonFiniteTensors } from "../runtime/finite.js";
+import { checkOutputPath } from "../runtime/io-safety.js";
 
 export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
                 [--labels FILE|imagenet] [--backend B] [--adapter A] [options]
@@ -28,6 +31,7 @@ ${backendHelp(24)}
   --crop N              image: center crop to N x N (default 224 for 224x224 networks; 0 skips)
   --mean a,b,c          image: normalisation mean (default ImageNet's)
   --std a,b,c           image: normalisation standard deviation (default ImageNet's)
+  --allow-nonfinite     NaN or infinite outputs are reported but not an error (exit 0)
   -h, --help            show this help`;
 
 export async function run(argv: string[], out: Out): Promise<number> {
@@ -38,7 +42,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
       network: { type: "string" }, weights: { type: "string" }, strict: { type: "string" }, input: { type: "string" },
       output: { type: "string" }, top: { type: "string" }, labels: { type: "string" }, ...backendFlags,
       resize: { type: "string" }, crop: { type: "string" }, mean: { type: "string" }, std: { type: "string" },
-      help: { type: "boolean", short: "h" },
+      "allow-nonfinite": { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) return out.stdout(runHelp), EXIT.ok;
@@ -48,13 +52,15 @@ export async function run(argv: string[], out: Out): Promise<number> {
   const top = values.top === undefined ? undefined : Number(values.top);
   if (top !== undefined && !(Number.isInteger(top) && top > 0)) throw new UsageError("--top takes a positive whole number");
 
+  if (values.output) checkOutputPath(values.output, "the output");
   let compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
 
   const rt = await import("../runtime/index.js");
-  const known: (abstract new (...args: never[]) => Error)[] = [rt.WeightsError, rt.WeightsMismatchError, rt.NpyError, rt.ImageError, rt.RuntimeError, rt.BackendError];
+  const known: (abstract new (...args: never[]) => Error)[] = [rt.WeightsError, rt.WeightsMismatchError, rt.NpyError, rt.ImageError, rt.RuntimeError, rt.BackendError, MemoryLimitError];
+  const made: { dispose(): void }[] = []; // freed at the end: main may run again in this process
   try {
-    const [backend, backendOptions] = backendChoice(values);
+    const [backend, backendOptions] = await inferenceChoice(backendChoice(values));
     // --backend onnxruntime[-cpu|-webgpu|-cuda]: the network exported to ONNX and run by onnxruntime-node
     const ox = backend.startsWith("onnxruntime") ? await import("../export/onnx/session.js") : undefined;
     known.push(...(ox ? [ox.OnnxRuntimeError, ox.ExportError] : []));
@@ -62,6 +68,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
     const declared = compiled.graph.nodes[compiled.graph.inputs[0].node].shape!;
     const symbolic = declared.some((d) => typeof d !== "number");
     const x = await rt.loadInput(values.input, declared, inputOptions(values));
+    if (x.shape.includes(0)) throw new rt.RuntimeError(`${values.input} holds no values (shape ${x.shape.join("x")}): nothing to run`);
     if (symbolic) {
       // A network of any size (3xHxW, a convolutionized classifier) is compiled for this input.
       compiled = await compileNet(positionals[0], values.network, out, { input: x.shape.slice(1).join("x") });
@@ -72,21 +79,34 @@ export async function run(argv: string[], out: Out): Promise<number> {
     const got = x.shape.slice(1);
     if (got.join("x") !== want.join("x"))
       throw new rt.RuntimeError(`the input is ${got.join("x")} but ${graph.network} takes ${formatShape(want)} (as N x C x H x W)`);
+    checkMemory(graph, compiled.counts, { batch: x.shape[0], backend: tf?.getBackend() ?? backend }); // before allocating
     let y: { shape: number[]; rank: number };
     let data: Float32Array;
+    let weights = new Map() as Awaited<ReturnType<Runtime["loadSafetensors"]>>;
     if (ox) {
       const o = await ox.runOnce(graph, { shape: x.shape, data: Float32Array.from(x.data) }, { ...values, warn: (s) => out.stderr(`netc run: ${s}`) });
       [y, data] = [{ shape: o.shape, rank: o.shape.length }, o.data];
     } else {
       const model = new rt.Model(graph);
+      made.push(model);
       if (values.weights) {
-        const r = model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
+        weights = await rt.loadSafetensors(values.weights);
+        const r = model.loadStateDict(weights, { strict: values.strict !== "false", source: values.weights });
         const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
         if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
       } else out.stderr("netc run: no --weights: running on random initial weights");
       const input = tf!.tensor(x.data, x.shape);
-      [y] = model.forward([input]);
-      data = (await (y as import("@tensorflow/tfjs-core").Tensor).data()) as Float32Array;
+      made.push(input);
+      const [t] = model.forward([input]);
+      made.push(t);
+      [y, data] = [t, (await t.data()) as Float32Array];
+    }
+    const nonFinite = countNonFinite(data);
+    if (nonFinite) {
+      if (values.weights && !weights.size) weights = await rt.loadSafetensors(values.weights); // onnxruntime read them itself
+      const why = values.weights && nonFiniteTensors(weights).length ? `; NaN or Inf in ${values.weights}: ${nonFiniteTensors(weights).slice(0, 3).join(", ")}` : "";
+      out.stderr(`netc run: ${nonFinite} of the ${data.length} output values are NaN or infinite${why}`);
+      if (!values["allow-nonfinite"]) return EXIT.errors;
     }
     if (values.output) {
       writeFileAtomically(values.output, rt.writeNpy(y.shape, data));
@@ -103,6 +123,8 @@ export async function run(argv: string[], out: Out): Promise<number> {
       return EXIT.errors;
     }
     throw e;
+  } finally {
+    for (const t of made) t.dispose();
   }
 }
 

@@ -1,6 +1,7 @@
 // netc summary NET: the layer table and totals of a network, or the same as JSON.
 import { parseArgs } from "node:util";
-import { summaryJson, summaryTable } from "../compiler/summary.js";
+import { summaryTable } from "../compiler/summary.js";
+import { summaryJsonPieces } from "../compiler/summary-stream.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
 export const summaryHelp = `usage: netc summary NET [--network NAME] [--input CxHxW] [--set key=value]... [--depth N] [--json]
@@ -43,6 +44,7 @@ export async function summary(argv: string[], out: Out): Promise<number> {
   }
   const r = await compileNet(positionals[0], values.network, out, { set, input: values.input });
   if ("code" in r) return r.code;
-  out.stdout(values.json ? JSON.stringify(summaryJson(r.graph, r.counts), null, 1) : summaryTable(r.graph, r.counts, { depth }));
+  if (values.json) for (const piece of summaryJsonPieces(r.graph, r.counts)) out.stdout(piece); // a million layers: in pieces
+  else out.stdout(summaryTable(r.graph, r.counts, { depth }));
   return EXIT.ok;
 }

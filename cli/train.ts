@@ -1,9 +1,14 @@
 // netc train NET --data mnist|DIR: trains a network on a classification data set, with
 // a checkpoint after every epoch that --resume continues from.
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
 import type { BackendName } from "../runtime/backend.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
+import { checkOutputPath, makeFolders } from "../runtime/io-safety.js";
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from "../runtime/checkpoint.js";
+import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 
 export const trainHelp = `usage: netc train NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
                   [--lr X] [--momentum M] [--weight-decay W] [--freeze PREFIX]...
@@ -70,6 +75,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
 
   const [backend, backendOptions] = backendChoice(values);
   if (backend.startsWith("onnxruntime")) throw new UsageError("onnxruntime runs inference only: train with auto, webgpu, wasm or cpu");
+  if (values.checkpoint) checkOutputPath(values.checkpoint, "the checkpoint", { makeFolder: !values.resume }); // before training, not after an epoch
   const compiled = await compileNet(positionals[0], values.network, out);
   if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
@@ -77,17 +83,25 @@ export async function train(argv: string[], out: Out): Promise<number> {
   const rt = await import("../runtime/index.js");
   const { Trainer } = await import("../runtime/train.js");
   const { datasetFor, DataError } = await import("../runtime/data.js");
-  const { loadCheckpoint, saveCheckpoint } = await import("../runtime/checkpoint.js");
+  const made: { dispose(): void }[] = []; // freed at the end: main may run again in this process
   try {
     const tf = await rt.useBackend(backend as BackendName, backendOptions);
     if (!values.json) out.stderr(`netc train: on ${rt.backendDescription()}`);
     const data = datasetFor(graph, values.data);
 
+    checkMemory(graph, compiled.counts, { batch, backend: tf.getBackend(), training: true }); // before allocating
     const model = new rt.Model(graph, { seed: num("seed", values.seed, 0, true) });
+    made.push(model);
     let startEpoch = 0;
     let optimizerState;
     if (values.resume) {
-      ({ epoch: startEpoch, optimizerState } = await loadCheckpoint(values.checkpoint!, model));
+      if (!existsSync(values.checkpoint!)) throw new DataError(`--resume: there is no checkpoint ${values.checkpoint} yet`);
+      const kind = optimizer === "sgd" && num("momentum", values.momentum, 0.9) > 0 ? "momentum" : optimizer;
+      const shapes = new Map([...model.parameters()].map(([k, v]) => [k, v.shape]));
+      const resumed = await loadCheckpoint(values.checkpoint!, kind, shapes); // validated: one save, sane epoch, finite, this optimizer's
+      model.loadStateDict(resumed.weights, { source: values.checkpoint });
+      optimizerState = resumed.optimizer;
+      startEpoch = resumed.epoch;
     } else if (values.weights) {
       model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
     }
@@ -121,7 +135,11 @@ export async function train(argv: string[], out: Out): Promise<number> {
       },
       shouldStop: () => stop,
     });
-    const save = async (epoch: number) => saveCheckpoint(values.checkpoint!, model, await trainer.optimizerState(), epoch);
+    made.push(trainer.optimizer);
+    async function save(epoch: number) {
+      makeFolders(dirname(values.checkpoint!), values.checkpoint!, "the checkpoint"); // not Node's recursive mkdir: it loops on /proc
+      await saveCheckpoint(values.checkpoint!, await model.readStateDict(), await trainer.optimizerState(), { network: graph.network, epoch }); // one generation in both files
+    }
     const result = await trainer.run();
     process.off("SIGINT", onSigint);
     if (result.stopped && values.checkpoint) {
@@ -137,12 +155,14 @@ export async function train(argv: string[], out: Out): Promise<number> {
     if (values.json) out.stdout(JSON.stringify(summary));
     return result.stopped ? 130 : EXIT.ok;
   } catch (e) {
-    const known = [DataError, rt.WeightsError, rt.WeightsMismatchError, rt.ImageError, rt.RuntimeError, rt.BackendError];
+    const known = [DataError, rt.WeightsError, rt.WeightsMismatchError, rt.ImageError, rt.RuntimeError, rt.BackendError, MemoryLimitError, CheckpointError];
     if (known.some((k) => e instanceof k)) {
       out.stderr(`netc train: ${(e as Error).message}`);
       return EXIT.errors;
     }
     throw e;
+  } finally {
+    for (const t of made) t.dispose();
   }
 }
 

@@ -1,7 +1,7 @@
 // Summaries: a torchinfo-like table (layer tree with depth, output shape, parameters,
 // MACs; blocks collapse below a depth) with totals, and the same facts as JSON.
 import { moduleTotals, type Counts } from "./count.js";
-import type { Graph, ModuleNode } from "./ir.js";
+import type { Graph, IRNode, ModuleNode } from "./ir.js";
 import { weightName } from "./ir.js";
 import { formatDim, names, type Dim } from "./symbolic.js";
 import { formatShape, type Shape } from "./values.js";
@@ -56,7 +56,7 @@ export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}):
   };
   walk(g.root, 1, "");
   const header = ["Layer", "Type", "Depth-Idx", "Output shape", "Params", "MACs"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length)); // no spread: a million rows
   const right = new Set([4, 5]);
   const line = (r: string[]) =>
     r.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
@@ -96,15 +96,19 @@ export function summaryJson(g: Graph, counts: Counts) {
     macs: jsonDim(counts.macs),
     activations: jsonDim(counts.activations),
     peakActivations: counts.peakActivations,
-    layers: g.nodes
-      .filter((n) => n.op !== "input")
-      .map((n) => ({
-        name: n.name,
-        op: n.op,
-        outputShape: jsonShape(n.shape),
-        params: n.weights.reduce((s, w) => (w.kind === "parameter" ? s + w.shape.reduce((p, d) => p * d, 1) : s), 0),
-        macs: jsonDim(n.macs),
-      })),
-    tensors: g.nodes.flatMap((n) => n.weights.map((w) => ({ name: weightName(n, w), shape: w.shape, kind: w.kind }))),
+    layers: g.nodes.filter((n) => n.op !== "input").map(jsonLayer),
+    tensors: g.nodes.flatMap(jsonTensors),
   };
 }
+
+/** One entry of the JSON's layers (see summary-stream.ts, which writes them one by one). */
+export const jsonLayer = (n: IRNode) => ({
+  name: n.name,
+  op: n.op,
+  outputShape: jsonShape(n.shape),
+  params: n.weights.reduce((s, w) => (w.kind === "parameter" ? s + w.shape.reduce((p, d) => p * d, 1) : s), 0),
+  macs: jsonDim(n.macs),
+});
+
+/** A layer's entries of the JSON's tensors. */
+export const jsonTensors = (n: IRNode) => n.weights.map((w) => ({ name: weightName(n, w), shape: w.shape, kind: w.kind }));

@@ -1,6 +1,7 @@
 // Reading Chevrotain's CST nodes: a child sub-node or token by name, the one child of an
 // alternative, and string literals' values.
 import type { CstElement, CstNode, IToken } from "./chevrotain.js";
+import { decodeString } from "./strings.js";
 
 type Children = Record<string, CstElement[] | undefined>;
 
@@ -29,5 +30,5 @@ export function only(n: CstNode): CstElement {
   return first[0];
 }
 export function unquote(s: string): string {
-  return JSON.parse(s.replace(/\\(?!["\\/bfnrtu])/g, "\\\\"));
+  return decodeString(s); // validated with located errors before parsing (grammar/strings.ts)
 }

@@ -4,12 +4,17 @@ import type { ParseResult, ExpressionResult } from "../syntax/parser-api.js";
 import { Codes, error, type Diagnostic, type Span } from "../syntax/diagnostics.js";
 import { AstBuilder, LabelError } from "./cst-to-ast.js";
 import { parser, parseTokens } from "./parser.js";
-import { lexer, significantNewlines } from "./tokens.js";
+import { lexer, significantNewlines, StringLiteral } from "./tokens.js";
+import { stringDiagnostics } from "./strings.js";
+import { relocate } from "./relocate.js";
+import { tooLarge } from "./limits.js";
 import type { IRecognitionException, IToken } from "./chevrotain.js";
 
 export type { ParseResult } from "../syntax/parser-api.js";
 
 export function parse(text: string, file: string): ParseResult {
+  const big = tooLarge(text, file); // before lexing: memory grows with the tokens
+  if (big) return { diagnostics: [big] };
   const lexed = lexer.tokenize(text);
   const diagnostics: Diagnostic[] = lexed.errors.map((e) =>
     error(Codes.lex, `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + 1))}`, {
@@ -18,6 +23,7 @@ export function parse(text: string, file: string): ParseResult {
       end: e.offset + Math.max(1, e.length),
     }),
   );
+  for (const t of lexed.tokens) if (t.tokenType === StringLiteral) diagnostics.push(...stringDiagnostics(t.image, file, t.startOffset));
   const deep = tooDeep(lexed.tokens, file);
   if (deep) return { diagnostics: [...diagnostics, deep] };
   try {
@@ -74,7 +80,7 @@ export function parseExpressionAt(text: string, file: string, offset: number): E
     if (!diagnostics.length) diagnostics.push(error(Codes.syntax, `not a single value: ${text}`, { file, start: offset, end: limit }));
     return { diagnostics };
   }
-  const expr = JSON.parse(JSON.stringify(item.args[0].value), (k, v) => (k === "span" ? move(v) : v)) as ExpressionResult["expr"];
+  const expr = relocate(item.args[0].value, move);
   return { expr, diagnostics: [] };
 }
 

@@ -7,6 +7,7 @@
 import { builders, printer } from "prettier/doc";
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../syntax/diagnostics.js";
+import { CommentPlacer } from "./printer-comments.js";
 
 type Doc = builders.Doc;
 const { group, indent, join, line, softline, hardline } = builders;
@@ -27,27 +28,14 @@ export function programDoc(program: A.Program, text: string): Doc {
   return new Printer(program, text).program();
 }
 
-class Printer {
-  private readonly printed: boolean[];
-
-  constructor(
-    private readonly ast: A.Program,
-    private readonly text: string,
-  ) {
-    this.printed = ast.comments.map(() => false);
-  }
-
-  private get comments() {
-    return this.ast.comments;
-  }
-
+class Printer extends CommentPlacer {
   program(): Doc {
     const parts: Doc[] = [];
     let prev: A.Item | undefined;
     this.ast.items.forEach((item, index) => {
       const next = this.ast.items[index + 1]?.span.start ?? Infinity;
-      const lead = this.take((c) => c.span.start < item.span.start);
-      const stray = this.take((c) => c.span.start < item.span.end && !inside(c, bodiesOfItem(item)));
+      const lead = this.take((c) => c.span.start < item.span.start, item.span.start);
+      const stray = this.take((c) => c.span.start < item.span.end && !inside(c, bodiesOfItem(item)), item.span.end);
       if (prev) parts.push(hardline, this.blankBetween(prev, item, lead) ? hardline : "");
       parts.push(this.ownLines(lead, item.span.start), this.ownLines(stray), this.item(item), this.trailing(item.span.end, next));
       prev = item;
@@ -65,50 +53,6 @@ class Printer {
     const grouped = (i: A.Item) => i.kind === "import" || i.kind === "variant";
     if (grouped(prev) && prev.kind === item.kind) return this.blankBefore(lead[0]?.span.start ?? item.span.start);
     return true;
-  }
-
-  // ---- comments ------------------------------------------------------------------
-  /** The comments not printed yet that satisfy `which`, in order; they count as printed. */
-  private take(which: (c: A.Comment) => boolean): A.Comment[] {
-    const out: A.Comment[] = [];
-    this.comments.forEach((c, i) => {
-      if (!this.printed[i] && which(c)) {
-        this.printed[i] = true;
-        out.push(c);
-      }
-    });
-    return out;
-  }
-
-  /** Comments on lines of their own, keeping a blank line where the source had one. */
-  private ownLines(cs: A.Comment[], before?: number): Doc {
-    if (!cs.length) return "";
-    const parts: Doc[] = [];
-    cs.forEach((c, i) => {
-      if (i > 0 && this.blankBefore(c.span.start, cs[i - 1].span.end)) parts.push(hardline);
-      parts.push(c.text.trimEnd(), hardline);
-    });
-    if (before !== undefined && this.blankBefore(before, cs[cs.length - 1].span.end)) parts.push(hardline);
-    return parts;
-  }
-
-  /** An end-of-line comment right after `offset`, on the same line. */
-  private trailing(offset: number, limit = Infinity): Doc {
-    const [c] = this.take((c) => c.span.start >= offset && c.span.start < limit && this.sameLine(offset, c.span.start));
-    return c ? [" ", c.text.trimEnd()] : "";
-  }
-
-  private sameLine(a: number, b: number): boolean {
-    return !this.text.slice(a, b).includes("\n");
-  }
-
-  /** Whether the source has an empty line just before `offset` (after `from`, if given). */
-  private blankBefore(offset: number, from = 0): boolean {
-    return /\n[ \t\r]*\n[ \t\r]*$/.test(this.text.slice(from, offset));
-  }
-
-  private hasComment(span: Span): boolean {
-    return this.comments.some((c, i) => !this.printed[i] && c.span.start >= span.start && c.span.start < span.end);
   }
 
   // ---- declarations ----------------------------------------------------------------
@@ -157,16 +101,16 @@ class Printer {
     // Comments written between a `}` and this body's `else`/`shortcut` come first.
     const open = [
       ...before,
-      ...this.take((c) => c.span.start > span.start && c.span.start < (stmts[0]?.span.start ?? span.end) && this.sameLine(span.start, c.span.start)),
+      ...this.take((c) => c.span.start > span.start && c.span.start < (stmts[0]?.span.start ?? span.end) && this.sameLine(span.start, c.span.start), stmts[0]?.span.start ?? span.end),
     ];
     const inner: Doc[] = open.slice(1).map((c) => [hardline, c.text.trimEnd()]);
     stmts.forEach((s, i) => {
-      const lead = this.take((c) => c.span.start < s.span.start);
+      const lead = this.take((c) => c.span.start < s.span.start, s.span.start);
       if (i > 0 && this.blankBefore(lead[0]?.span.start ?? s.span.start, stmts[i - 1].span.end)) inner.push(hardline);
       const next = stmts[i + 1]?.span.start ?? span.end;
       inner.push(hardline, this.ownLines(lead, s.span.start), this.statement(s), this.trailing(s.span.end, next));
     });
-    const dangling = this.take((c) => c.span.start < span.end);
+    const dangling = this.take((c) => c.span.start < span.end, span.end);
     if (dangling.length) {
       const after = stmts.length ? stmts[stmts.length - 1].span.end : span.start;
       if (stmts.length && this.blankBefore(dangling[0].span.start, after)) inner.push(hardline);
@@ -177,14 +121,14 @@ class Printer {
 
   /** Comments between the end of one body and the start of the next (before `else`, `shortcut`). */
   private between(end: number, start: number): A.Comment[] {
-    return this.take((c) => c.span.start >= end && c.span.start < start);
+    return this.take((c) => c.span.start >= end && c.span.start < start, start);
   }
 
   private statement(s: A.Stmt): Doc {
     // Comments inside a statement's own text (between its arguments) move before it.
     // (Comments between its bodies are placed by the bodies: `} # c` before `else`.)
     const headerEnd = Math.min(s.span.end, ...bodiesOf(s).map((b) => b.start));
-    const stray = this.take((c) => c.span.start >= s.span.start && c.span.start < headerEnd);
+    const stray = this.take((c) => c.span.start >= s.span.start && c.span.start < headerEnd, headerEnd);
     const label = s.label ? [this.label(s.label), ": "] : "";
     return [this.ownLines(stray), label, this.statementBody(s)];
   }
@@ -252,7 +196,33 @@ class Printer {
   }
 
   // ---- expressions -------------------------------------------------------------------
-  expr(e: A.Expr): Doc {
+  /**
+   * An expression's document, built without recursion: a sum of 10,000 terms is a chain
+   * 10,000 deep, so its nodes are visited from an explicit stack, children first.
+   */
+  expr(root: A.Expr): Doc {
+    const docs = new Map<A.Expr, Doc>();
+    const stack: [A.Expr, boolean][] = [[root, false]];
+    while (stack.length) {
+      const [e, ready] = stack.pop()!;
+      if (ready) docs.set(e, this.exprDoc(e, docs));
+      else {
+        stack.push([e, true]);
+        for (const c of childrenOf(e)) if (!docs.has(c)) stack.push([c, false]);
+      }
+    }
+    return docs.get(root)!;
+  }
+
+  /** One expression's document, its children's documents already in `docs`. */
+  private exprDoc(e: A.Expr, docs: Map<A.Expr, Doc>): Doc {
+    const d = (c: A.Expr) => docs.get(c)!;
+    /** An operand, parenthesised when it binds more loosely than `min`. */
+    const operand = (c: A.Expr, min: number): Doc => {
+      // `(1).x`: a number before `.` would read as a decimal point
+      const needs = precedence(c) < min || (min === POSTFIX && c.kind === "number");
+      return needs ? ["(", d(c), ")"] : d(c);
+    };
     switch (e.kind) {
       case "number":
         return e.text;
@@ -267,30 +237,45 @@ class Printer {
       case "dims":
         return e.parts.map((p) => (p.kind === "number" ? p.text : p.kind === "name" ? p.name : "?")).join("x");
       case "list":
-        return e.items.length ? group(["[", indent([softline, join([",", line], e.items.map((x) => this.expr(x)))]), softline, "]"]) : "[]";
+        return e.items.length ? group(["[", indent([softline, join([",", line], e.items.map(d))]), softline, "]"]) : "[]";
       case "index":
-        return [this.operand(e.target, POSTFIX), "[", this.expr(e.index), "]"];
+        return [operand(e.target, POSTFIX), "[", d(e.index), "]"];
       case "member":
-        return [this.operand(e.target, POSTFIX), ".", e.name];
+        return [operand(e.target, POSTFIX), ".", e.name];
       case "call":
-        return [this.operand(e.callee, POSTFIX), this.parenArgs(e.args)];
+        return [operand(e.callee, POSTFIX), this.parenList(e.args.map((a) => (a.name ? [a.name, " = ", d(a.value)] : d(a.value))))];
       case "unary":
-        return e.op === "not" ? ["not ", this.operand(e.operand, NOT)] : ["-", this.operand(e.operand, UNARY)];
+        return e.op === "not" ? ["not ", operand(e.operand, NOT)] : ["-", operand(e.operand, UNARY)];
       case "cond":
-        return [this.operand(e.then, OR), " if ", this.operand(e.cond, OR), " else ", this.expr(e.else)];
+        return [operand(e.then, OR), " if ", operand(e.cond, OR), " else ", d(e.else)];
       case "binary": {
         const p = precedence(e);
         const comparison = p === COMPARISON;
-        return [this.operand(e.left, comparison ? p + 1 : p), " ", e.op, " ", this.operand(e.right, p + 1)];
+        return [operand(e.left, comparison ? p + 1 : p), " ", e.op, " ", operand(e.right, p + 1)];
       }
     }
   }
+}
 
-  /** An operand, parenthesised when it binds more loosely than `min`. */
-  private operand(e: A.Expr, min: number): Doc {
-    // `(1).x`: a number before `.` would read as a decimal point
-    const needs = precedence(e) < min || (min === POSTFIX && e.kind === "number");
-    return needs ? ["(", this.expr(e), ")"] : this.expr(e);
+/** The sub-expressions an expression's document is made of. */
+function childrenOf(e: A.Expr): A.Expr[] {
+  switch (e.kind) {
+    case "list":
+      return e.items;
+    case "index":
+      return [e.target, e.index];
+    case "member":
+      return [e.target];
+    case "call":
+      return [e.callee, ...e.args.map((a) => a.value)];
+    case "unary":
+      return [e.operand];
+    case "cond":
+      return [e.then, e.cond, e.else];
+    case "binary":
+      return [e.left, e.right];
+    default:
+      return [];
   }
 }
 

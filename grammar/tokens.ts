@@ -105,6 +105,7 @@ const continued = new Set<TokenType>([Else, Shortcut, RParen, RBracket]);
 export function significantNewlines(tokens: IToken[]): IToken[] {
   const out: IToken[] = [];
   let depth = 0;
+  let j = 0; // the first token after the current run of line breaks: each run is scanned once
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const type = t.tokenType;
@@ -112,8 +113,7 @@ export function significantNewlines(tokens: IToken[]): IToken[] {
     else if ((type === RParen || type === RBracket) && depth > 0) depth--;
     if (type === Newline) {
       const prev = out[out.length - 1];
-      let j = i + 1;
-      while (tokens[j]?.tokenType === Newline) j++; // blank lines and comment lines
+      if (j <= i) for (j = i + 1; tokens[j]?.tokenType === Newline; ) j++; // blank lines and comment lines
       const next = tokens[j];
       if (depth > 0 || !prev || continuing.has(prev.tokenType)) continue;
       if (next && continued.has(next.tokenType)) continue;

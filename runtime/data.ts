@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { extname, join } from "node:path";
 import type { Graph } from "../compiler/ir.js";
 import { preprocessImage } from "./image.js";
+import { readInputFile } from "./io-safety.js";
 
 export interface Split {
   x: Float32Array; // N x C x H x W, flattened
@@ -97,7 +98,7 @@ export function imageFolder(dir: string, shape: number[], opts: { holdout?: numb
     if (!files.length) throw new DataError(`the class folder ${join(dir, cls)} has no .jpg or .png image`);
     const every = holdout > 0 ? Math.max(2, Math.round(1 / holdout)) : Infinity;
     files.forEach((f, i) => {
-      const img = preprocessImage(new Uint8Array(readFileSync(join(dir, cls, f))), join(dir, cls, f), {
+      const img = preprocessImage(new Uint8Array(readInputFile(join(dir, cls, f), "the image")), join(dir, cls, f), {
         resize: [h, w], crop: null, grayscale: c === 1, mean: opts.mean, std: opts.std,
       });
       const into = i % every === every - 1 ? test : train;

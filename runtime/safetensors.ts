@@ -11,9 +11,8 @@
  * names, shapes, metadata values) and throws a `WeightsError` naming the file and the
  * fault for any malformed input; it never lets a RangeError or a TypeError escape.
  */
-import { randomBytes } from "node:crypto";
-import { readFile, rename, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { writeFileAtomically } from "./atomic-write.js";
 
 import type { StateTensor } from "./state.js";
 
@@ -284,13 +283,5 @@ export async function saveSafetensorsAtomically(
   tensors: Map<string, StateTensor>,
   metadata?: Record<string, string>,
 ): Promise<void> {
-  const bytes = writeSafetensors(tensors, metadata);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    await writeFile(tmp, bytes, { flush: true });
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
+  await writeFileAtomically(path, writeSafetensors(tensors, metadata)); // temporary files removed on signals and by the next write
 }

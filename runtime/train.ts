@@ -191,8 +191,10 @@ export class Trainer {
     // tfjs names a slot after its variable (`conv1.weight#12/m`); saved by the
     // parameter's state-dict name (`conv1.weight/m`), which a new process shares.
     const out = new Map<string, StateTensor>();
-    for (const w of await this.optimizer.getWeights())
+    for (const w of await this.optimizer.getWeights()) {
       out.set(w.name.replace(/#\d+(?=\/|$)/, ""), { shape: w.tensor.shape, dtype: "F32", data: Float32Array.from(await w.tensor.data()) });
+      if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose(); // the step count, made for this call
+    }
     return out;
   }
 
@@ -204,6 +206,7 @@ export class Trainer {
       return { name: v ? `${v.name}${slot}` : name, tensor: tf.tensor(t.data as Float32Array, t.shape) };
     });
     await this.optimizer.setWeights(named);
+    tf.dispose(named.map((n) => n.tensor)); // the optimizer's variables hold their own references
   }
 }
 

@@ -76,12 +76,18 @@ describe("netc run", () => {
 
 describe("netc bench", () => {
   it("--json reports msPerBatch, imagesPerSecond and the backend", () => {
-    const r = netc("bench", "lenet5", "--batch", "4", "--iterations", "2", "--json");
+    const r = netc("bench", "lenet5", "--batch", "4", "--iterations", "2", "--backend", "wasm", "--json");
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ network: "lenet5", backend: "wasm", batch: 4 });
     expect(j.msPerBatch).toBeGreaterThan(0);
     expect(Math.abs(j.imagesPerSecond - (1000 * 4) / j.msPerBatch) / j.imagesPerSecond).toBeLessThan(0.01); // both rounded
+  });
+
+  it("by default (auto) runs on onnxruntime where there is no GPU and onnxruntime-node is installed", () => {
+    const r = netc("bench", "lenet5", "--iterations", "2", "--json");
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).backend).toMatch(/^onnxruntime/); // an optional dependency: CI installs it
   });
 
   it("reports a backend that cannot be loaded", () => {

@@ -47,7 +47,7 @@ describe("netc and the webgpu backend", { timeout: 300_000 }, () => {
     const r = netc("backends", "--json");
     expect(r.code, r.err).toBe(0);
     const list = JSON.parse(r.out) as { name: string; ok: boolean; detail: string; adapter?: { limits: Record<string, number> } }[];
-    expect(list.map((b) => b.name)).toEqual(["auto", "wasm", "cpu", "webgpu", "webgpu --adapter software", "tensorflow"]);
+    expect(list.map((b) => b.name)).toEqual(["auto", "wasm", "cpu", "onnxruntime", "webgpu", "webgpu --adapter software", "tensorflow"]);
     const sw = list.find((b) => b.name === "webgpu --adapter software")!;
     expect(sw.ok).toBe(true);
     expect(sw.detail).toMatch(/llvmpipe/);

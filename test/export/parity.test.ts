@@ -25,7 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   await useBackend("wasm");
-});
+}, 120_000);
 
 /** The runtime's outputs and onnxruntime's, for the same weights and input. */
 async function both(graph: Graph, seed: number, batch: number, opts: { opset?: number; foldBatchNorm?: boolean; save?: string } = {}) {
@@ -76,7 +76,7 @@ describe("onnxruntime equals PyTorch on the parity fixtures (their PyTorch weigh
       await session.release();
       expect(y.shape).toEqual(want.shape);
       expect(relativeError(y.data, want.data)).toBeLessThan(TOLERANCE);
-    });
+    }, 120_000);
 });
 
 describe("onnxruntime equals the runtime on the fixtures", () => {
@@ -85,7 +85,7 @@ describe("onnxruntime equals the runtime on the fixtures", () => {
     for (const [opset, foldBatchNorm] of [[13, false], [17, false], [17, true], [18, false], [21, false]] as const)
       it(`${file.replace(/^.*\//, "")}, opset ${opset}${foldBatchNorm ? ", batch norm folded" : ""}`, async () => {
         expectClose(await both(await compileNetwork(file), 11, 3, { opset, foldBatchNorm }));
-      });
+      }, 120_000);
 
   it("one session runs any batch size (dynamic batch)", async () => {
     const graph = await compileNetwork(files[0]);
@@ -96,7 +96,7 @@ describe("onnxruntime equals the runtime on the fixtures", () => {
       expect(y.shape[0]).toBe(n);
     }
     await session.release();
-  });
+  }, 120_000);
 });
 
 /** Input sizes that keep every network's layers and cut its time (224 -> 64). */

@@ -26,7 +26,7 @@ describe("the ONNX schema", () => {
     expect(model.ir_version).toBe(8);
     expect(model.graph.node.map((n) => n.op_type)).toContain("Conv");
     expect(model.graph.initializer.find((t) => t.name === "features.0.weight")?.dims).toEqual([6, 1, 5, 5]);
-  });
+  }, 60_000);
 
   it.skipIf(!onnxChecker())("a broken model fails the checker", async () => {
     const graph = await compileNetwork("lenet5");

@@ -1,0 +1,61 @@
+// How much text netc parses. Chevrotain's tokens and syntax tree take about 20 KB of
+// memory per line of layers, so a file of a million written-out layers (23 MB) ran out
+// of memory after a minute. Files beyond this limit are refused before lexing, at once,
+// with the figure: a network that long is written with `repeat` or a `for` loop, which
+// elaborate a million layers from a few lines.
+import { Codes, error, type Diagnostic } from "../syntax/diagnostics.js";
+
+/** The most tokens a file may have (about 55,000 lines of `conv 64, 3x3, pad = 1`). */
+export const MAX_TOKENS = 500_000;
+
+/**
+ * An upper estimate of the number of tokens of `text`, counted in one pass without
+ * allocating: runs of name and number characters, other visible characters and line
+ * breaks; comments and string literals count as one.
+ */
+export function estimateTokens(text: string, stopAfter = Infinity): number {
+  let n = 0;
+  let i = 0;
+  const len = text.length;
+  while (i < len && n <= stopAfter) {
+    const c = text.charCodeAt(i);
+    if (c === 0x23) {
+      // # comment: to the end of the line
+      const nl = text.indexOf("\n", i);
+      i = nl < 0 ? len : nl;
+      n++;
+    } else if (c === 0x22) {
+      // "string": to the closing quote or the end of the line
+      i++;
+      while (i < len) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i += 2;
+        else if (d === 0x22 || d === 0x0a) break;
+        else i++;
+      }
+      i++;
+      n++;
+    } else if (isWord(c)) {
+      while (i < len && isWord(text.charCodeAt(i))) i++;
+      n++;
+    } else {
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0d) n++;
+      i++;
+    }
+  }
+  return n;
+}
+
+const isWord = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e;
+
+/** The limit's diagnostic when `text` is too large to parse, else undefined. */
+export function tooLarge(text: string, file: string, max = MAX_TOKENS): Diagnostic | undefined {
+  const n = estimateTokens(text, max);
+  if (n <= max) return undefined;
+  let lines = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines++;
+  const mb = (text.length / 2 ** 20).toFixed(1);
+  const d = error(Codes.limit, `${file} is too large to parse: ${mb} MB, ${lines.toLocaleString("en-US")} lines, more than ${max.toLocaleString("en-US")} tokens`, { file, start: 0, end: 0 });
+  d.notes.push("write long runs of layers with `repeat N { ... }` or `for i in range(N) { ... }`: they elaborate up to a million layers from a few lines");
+  return d;
+}
