@@ -211,7 +211,7 @@ export class Elaborator {
       env.set(p.name, v);
     }
     const name = childName(ctx.naming, s.label);
-    const module: ModuleNode = { name, label: s.label?.name ?? name.slice(name.lastIndexOf(".") + 1), type: decl.name, kind: "block", children: [], span: s.span };
+    const module: ModuleNode = { name, label: s.label?.name ?? name.slice(name.lastIndexOf(".") + 1), type: decl.name, kind: "block", children: [], span: s.span, args: Object.fromEntries(decl.params.map((p) => [p.name, env.get(p.name)!])) };
     ctx.naming.module.children.push(module);
     const frame: Frame = { scope, labels: new Map([["input", input]]), depth: ctx.frame.depth + 1, block: decl.name, callSite: s.span, parent: ctx.frame };
     const out = this.body(decl.body, { env, naming: { prefix: `${name}.`, counter: { n: 0 }, module }, frame }, input) ?? input;

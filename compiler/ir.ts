@@ -4,7 +4,7 @@
 import type { Span } from "../syntax/diagnostics.js";
 import type { Args, WeightSpec } from "./ops.js";
 import type { Dim } from "./symbolic.js";
-import type { Shape } from "./values.js";
+import type { Shape, Value } from "./values.js";
 
 export interface IRNode {
   id: number;
@@ -28,6 +28,7 @@ export interface ModuleNode {
   children: ModuleNode[];
   node?: number; // the IR node of a layer
   output?: number; // the IR node whose value the module outputs
+  args?: Record<string, Value>; // a block's arguments, as it was called (exporters name constructor arguments after them)
   span: Span;
 }
 
