@@ -6,8 +6,8 @@ import { parseArgs } from "node:util";
 import { exportPytorch, exportPytorchTraining } from "../export/pytorch/index.js";
 import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
 
-export const exportPytorchHelp = `usage: netc export-pytorch NET --format pytorch [-o model.py]
-       netc export-pytorch NET --format pytorch-train -o DIR
+export const exportPytorchHelp = `usage: netc export NET --format pytorch [-o model.py]
+       netc export NET --format pytorch-train -o DIR
                   [--network NAME] [--input CxHxW] [--set key=value]...
 
 pytorch: readable PyTorch source, one nn.Module class per block, the network's class

@@ -4,9 +4,12 @@ import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { exportPytorchCommand } from "./export-pytorch.js";
 
 export const exportHelp = `usage: netc export NET --format onnx -o FILE [--weights W.safetensors] [--input CxHxW]
                    [--batch N|dynamic] [--opset N] [--fold-batchnorm] [--external-data] [options]
+       netc export NET --format pytorch [-o model.py]        (netc export --format pytorch -h)
+       netc export NET --format pytorch-train -o DIR
 
 Writes NET (a .net file or a bundled network) as an ONNX model: the graph the runtime
 runs, its weights as initializers named by their state-dict names, the inputs and
@@ -14,7 +17,8 @@ outputs named as in the network, and a dynamic batch dimension unless --batch fi
 Without --weights the model carries PyTorch-style random initial weights.
 
 options:
-  --format onnx         the format (onnx, the only one)
+  --format F            onnx (default); pytorch (readable PyTorch source) or pytorch-train
+                        (model.py and a DistributedDataParallel train.py): docs/export.md
   -o, --output FILE     the file to write (written whole or not at all)
   --network NAME        the network of the file (default: its last)
   --weights FILE        safetensors weights, names as in \`netc summary NET --json\`
@@ -38,9 +42,10 @@ export async function exportCommand(argv: string[], out: Out): Promise<number> {
       opset: { type: "string" }, "fold-batchnorm": { type: "boolean" }, "external-data": { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
+  if (values.format === "pytorch" || values.format === "pytorch-train") return exportPytorchCommand(argv, out);
   if (values.help) return out.stdout(exportHelp), EXIT.ok;
   if (positionals.length !== 1) throw new UsageError("netc export needs exactly one NET");
-  if ((values.format ?? "onnx") !== "onnx") throw new UsageError(`--format ${values.format} is not supported: onnx is the only format`);
+  if ((values.format ?? "onnx") !== "onnx") throw new UsageError(`--format takes onnx, pytorch or pytorch-train; got ${values.format}`);
   if (!values.output) throw new UsageError("netc export needs -o FILE, the file to write");
   if (values.strict !== undefined && !["true", "false"].includes(values.strict)) throw new UsageError("--strict takes true or false");
   const batch = values.batch === undefined || values.batch === "dynamic" ? "dynamic" : Number(values.batch);

@@ -8,7 +8,6 @@ import { train, trainHelp } from "./train.js";
 import { backends, backendsHelp } from "./backends.js";
 import { convolutionizeCommand, convolutionizeHelp } from "./convolutionize.js";
 import { exportCommand, exportHelp } from "./export.js";
-import { exportPytorchCommand, exportPytorchHelp } from "./export-pytorch.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
 import { isFsError, PathError, pathErrorOf } from "../runtime/io-safety.js";
@@ -25,7 +24,6 @@ export const commands: Record<string, { run: (argv: string[], out: Out) => Promi
   backends: { run: backends, help: backendsHelp },
   convolutionize: { run: convolutionizeCommand, help: convolutionizeHelp },
   export: { run: exportCommand, help: exportHelp },
-  "export-pytorch": { run: exportPytorchCommand, help: exportPytorchHelp }, // until \`netc export --format pytorch\` routes here
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -43,7 +41,6 @@ commands:
   backends          where networks can run here: GPU adapters, CPU backends
   convolutionize NET  rewrite linear layers as convolutions (dense prediction)
   export NET        write the network and its weights as an ONNX model (--format onnx -o FILE)
-  export-pytorch NET  PyTorch source (--format pytorch) or a DDP training script (pytorch-train)
 
 Run \`netc <command> --help\` for a command's options.`;
 

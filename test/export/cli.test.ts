@@ -71,7 +71,7 @@ describe("netc export", () => {
   it.each([
     [["export", "lenet5", "-o", "x.onnx", "--opset", "9"], 1, /opset 9 is not supported: netc writes opsets 13 to 21/],
     [["export", "lenet5", "-o", "x.onnx", "--batch", "0"], 2, /--batch takes a positive whole number or dynamic/],
-    [["export", "lenet5", "-o", "x.onnx", "--format", "tflite"], 2, /--format tflite is not supported/],
+    [["export", "lenet5", "-o", "x.onnx", "--format", "tflite"], 2, /--format takes onnx, pytorch or pytorch-train; got tflite/],
     [["export", "lenet5"], 2, /needs -o FILE/],
     [["export", "fcn8s", "-o", "x.onnx"], 1, /takes any input size .*--input 3x224x224/],
     [["export", "lenet5", "-o", "x.onnx", "--weights", "missing.safetensors"], 1, /missing\.safetensors/],
