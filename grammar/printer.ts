@@ -8,6 +8,7 @@ import { builders, printer } from "prettier/doc";
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../syntax/diagnostics.js";
 import { CommentPlacer } from "./printer-comments.js";
+import { childrenOf, precedence, OR, NOT, COMPARISON, UNARY, POSTFIX } from "./printer-precedence.js";
 
 type Doc = builders.Doc;
 const { group, indent, join, line, softline, hardline } = builders;
@@ -255,53 +256,6 @@ class Printer extends CommentPlacer {
         return [operand(e.left, comparison ? p + 1 : p), " ", e.op, " ", operand(e.right, p + 1)];
       }
     }
-  }
-}
-
-/** The sub-expressions an expression's document is made of. */
-function childrenOf(e: A.Expr): A.Expr[] {
-  switch (e.kind) {
-    case "list":
-      return e.items;
-    case "index":
-      return [e.target, e.index];
-    case "member":
-      return [e.target];
-    case "call":
-      return [e.callee, ...e.args.map((a) => a.value)];
-    case "unary":
-      return [e.operand];
-    case "cond":
-      return [e.then, e.cond, e.else];
-    case "binary":
-      return [e.left, e.right];
-    default:
-      return [];
-  }
-}
-
-const [COND, OR, AND, NOT, COMPARISON, ADD, MUL, UNARY, POSTFIX, PRIMARY] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-
-function precedence(e: A.Expr): number {
-  switch (e.kind) {
-    case "cond":
-      return COND;
-    case "binary":
-      if (e.op === "or") return OR;
-      if (e.op === "and") return AND;
-      if (["+", "-"].includes(e.op)) return ADD;
-      if (["*", "/", "//", "%"].includes(e.op)) return MUL;
-      return COMPARISON;
-    case "unary":
-      return e.op === "not" ? NOT : UNARY;
-    case "index":
-    case "member":
-    case "call":
-      return POSTFIX;
-    case "number":
-      return e.value < 0 ? UNARY : PRIMARY;
-    default:
-      return PRIMARY;
   }
 }
 
