@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { exportPytorch, exportPytorchTraining } from "../export/pytorch/index.js";
+import { exportPytorch, exportPytorchTraining, PytorchExportError } from "../export/pytorch/index.js";
 import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
 
 export const exportPytorchHelp = `usage: netc export NET --format pytorch [-o model.py]
@@ -54,7 +54,14 @@ export async function exportPytorchCommand(argv: string[], out: Out): Promise<nu
   if ("code" in r) return r.code;
   const source = positionals[0];
   if (format === "pytorch") {
-    const text = exportPytorch(r.graph, { source });
+    let text: string;
+    try {
+      text = exportPytorch(r.graph, { source });
+    } catch (e) {
+      if (!(e instanceof PytorchExportError)) throw e;
+      out.stderr(`netc export: ${e.message}`);
+      return EXIT.errors;
+    }
     if (values.output) writeFileAtomically(values.output, text);
     else out.stdout(text);
     return EXIT.ok;

@@ -7,6 +7,23 @@ import { dimEquals } from "../../compiler/symbolic.js";
 import { Emitter } from "./emit.js";
 import { Plan } from "./plan.js";
 import { trainScript } from "./train-script.js";
+import { layerCtor } from "./layers.js";
+
+/** A network the PyTorch export cannot write (yet): its message names the ops. */
+export class PytorchExportError extends Error {}
+
+/** Ops written inline in forward (emit.ts); every other op needs a module (layers.ts). */
+const INLINE = new Set(["input", "add", "mul", "concat", "reshape", "crop"]);
+
+/** The ops of the network that have no PyTorch form in the export yet, each once. */
+export function unsupportedOps(graph: Graph): string[] {
+  const out = new Set<string>();
+  for (const n of graph.nodes) {
+    const rank = n.inputs.length ? (graph.nodes[n.inputs[0]].shape?.length ?? 3) : 3;
+    if (!INLINE.has(n.op) && !layerCtor(n, rank)) out.add(n.op);
+  }
+  return [...out].sort();
+}
 
 export interface PytorchOptions {
   /** Where the network came from, for the file's first line (a path or a library name). */
@@ -15,6 +32,9 @@ export interface PytorchOptions {
 
 /** PyTorch source for the network: one nn.Module class per block, the network's class last. */
 export function exportPytorch(graph: Graph, opts: PytorchOptions = {}): string {
+  const missing = unsupportedOps(graph);
+  if (missing.length)
+    throw new PytorchExportError(`the PyTorch export has no form yet for ${missing.join(", ")} (in ${graph.network}); ONNX export (--format onnx) covers every op`);
   const plan = new Plan(graph, cropReferences(graph));
   const from = !opts.source ? "" : opts.source === graph.network ? " (netc's library)" : ` from ${opts.source}`;
   const header = `"""${graph.network}${from}, exported by netc.\n\nParameter and buffer names are those of \`netc summary --json\`: netc checkpoints\n(safetensors) load with load_state_dict(strict=True).\n"""`;

@@ -74,6 +74,7 @@ export function layerCtor(node: IRNode, inputRank: number): Ctor | undefined {
     case "elu":
       return { fn: "nn.ELU", args: [kw("alpha", a.alpha, 1)] };
     case "upsample":
+      if (a.scale === null || a.scale === undefined || a.align_corners) return undefined; // to a size, or align_corners: not exported yet
       return { fn: "nn.Upsample", args: [kw("scale_factor", size(a.scale)), kw("mode", a.mode, "nearest"), ...(a.mode === "bilinear" ? [kw("align_corners", false)] : [])] };
     case "pad": {
       const [l, r, t, b] = a.amount as number[];
