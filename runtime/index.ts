@@ -2,7 +2,7 @@
 // them: check, summary and fmt never load TensorFlow.js).
 export { useBackend, backendDescription, BACKENDS, BackendError, type BackendName, tf } from "./backend.js";
 export { profileForward, formatGpuCounts, startGpuCounts, stopGpuCounts, type GpuCounts } from "./webgpu-profile.js";
-export { settleGpu, activeAdapter, adapterLine, findAdapter, type AdapterReport } from "./webgpu.js";
+export { activeAdapter, adapterLine, findAdapter, type AdapterReport } from "./webgpu.js";
 export { Model, WeightsMismatchError, type LoadReport } from "./model.js";
 export { RuntimeError } from "./kernels.js";
 export { loadSafetensors, saveSafetensorsAtomically, WeightsError } from "./safetensors.js";

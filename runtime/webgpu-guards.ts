@@ -33,11 +33,6 @@ export function installGuards(device: DeviceLike) {
   splitAddN(device.limits.maxStorageBuffersPerShaderStage);
   return {
     check,
-    /** Waits for the GPU's queue, then throws if the device failed. */
-    async settle() {
-      await device.queue.onSubmittedWorkDone();
-      check();
-    },
     wrap(backend: tf.KernelBackend): tf.KernelBackend {
       const b = backend as Readable;
       const read = b.read.bind(b);

@@ -54,7 +54,7 @@ const require = createRequire(import.meta.url);
 // collector takes its device down with it (a segmentation fault), so they are kept here.
 const instances: object[] = [];
 
-let active: { report: AdapterReport; choice: AdapterChoice; guard: ReturnType<typeof installGuards> } | undefined;
+let active: { report: AdapterReport; choice: AdapterChoice } | undefined;
 
 function loadDawn(): WebGPUModule {
   try {
@@ -198,14 +198,10 @@ export async function startWebGPU(choice: AdapterChoice = "hardware"): Promise<A
   const guard = installGuards(device);
   tf.registerBackend("webgpu", () => guard.wrap(new WebGPUBackend(device, adapter.info)), 0);
   if (!(await tf.setBackend("webgpu"))) throw new BackendError(`the webgpu backend could not start on ${adapterLine(report)}`);
-  active = { report, choice, guard };
+  active = { report, choice };
   return report;
 }
 
-/** Waits for the GPU to finish what was submitted; throws if the device reported an error. */
-export async function settleGpu(): Promise<void> {
-  await active?.guard.settle();
-}
 
 /**
  * Refuses, before anything runs, a tensor larger than one binding of the active GPU
