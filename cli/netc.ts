@@ -1,5 +1,6 @@
 // netc: the command line. Each command lives in its own file and is thin: it parses
 // flags, calls the compiler, prints.
+import { annotateCommand, annotateHelp } from "./annotate.js";
 import { check, checkHelp } from "./check.js";
 import { fmt, fmtHelp } from "./fmt.js";
 import { run, runHelp } from "./run.js";
@@ -12,6 +13,7 @@ import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
 import { isFsError, PathError, pathErrorOf } from "../runtime/io-safety.js";
 import { summary, summaryHelp } from "./summary.js";
+import { lspCommand, lspHelp } from "./lsp.js";
 
 export const commands: Record<string, { run: (argv: string[], out: Out) => Promise<number>; help: string }> = {
   check: { run: check, help: checkHelp },
@@ -24,6 +26,8 @@ export const commands: Record<string, { run: (argv: string[], out: Out) => Promi
   backends: { run: backends, help: backendsHelp },
   convolutionize: { run: convolutionizeCommand, help: convolutionizeHelp },
   export: { run: exportCommand, help: exportHelp },
+  annotate: { run: annotateCommand, help: annotateHelp },
+  lsp: { run: lspCommand, help: lspHelp },
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -41,6 +45,8 @@ commands:
   backends          where networks can run here: GPU adapters, CPU backends
   convolutionize NET  rewrite linear layers as convolutions (dense prediction)
   export NET        write the network and its weights as an ONNX model (--format onnx -o FILE)
+  annotate FILE     the source with each line's output shape beside it (--params)
+  lsp               the language server, on stdin/stdout (for editors)
 
 Run \`netc <command> --help\` for a command's options.`;
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parseCached } from "./parse-cache.js";
 import type { BlockDecl, NetworkDecl, Program, VariantDecl } from "../syntax/ast.js";
 import { Codes, error, withLabel, type Diagnostic, type Span } from "../syntax/diagnostics.js";
-import type { ParserLoader } from "../syntax/parser-api.js";
+import type { ParseResult, ParserLoader } from "../syntax/parser-api.js";
 import { SourceFile } from "../syntax/source.js";
 
 export type Decl = BlockDecl | NetworkDecl | VariantDecl;
@@ -55,6 +55,16 @@ export function libraryNetworks(dir = libraryDir()): { name: string; file: strin
   return out;
 }
 
+/**
+ * Where a long-running client (the language server) gives the loader its own view of
+ * the files: the text of unsaved buffers, and parses it keeps in memory. Each function
+ * may return undefined to fall back to the disk and the parse cache.
+ */
+export interface LoaderHost {
+  readFile?: (absolutePath: string) => string | undefined;
+  parse?: (text: string, file: string) => Promise<ParseResult>;
+}
+
 export class Loader {
   readonly sources = new Map<string, SourceFile>();
   readonly diagnostics: Diagnostic[] = [];
@@ -65,12 +75,14 @@ export class Loader {
   constructor(
     readonly parser: ParserLoader,
     private readonly library = libraryDir(),
+    private readonly host: LoaderHost = {},
   ) {}
 
   /** Loads a file (or the given text under that name); undefined if it has errors. */
   async load(path: string, text?: string, importedAt?: Span): Promise<ModuleScope | undefined> {
     const key = resolve(path);
     if (this.modules.has(key)) return this.modules.get(key) ?? undefined;
+    text ??= this.host.readFile?.(key);
     if (text === undefined) {
       try {
         text = readFileSync(key, "utf8");
@@ -83,7 +95,7 @@ export class Loader {
     }
     const source = new SourceFile(path, text);
     this.sources.set(path, source);
-    const parsed = await parseCached(text, path, this.parser);
+    const parsed = (await this.host.parse?.(text, path)) ?? (await parseCached(text, path, this.parser));
     this.diagnostics.push(...parsed.diagnostics);
     if (!parsed.program) {
       this.modules.set(key, null);
@@ -131,7 +143,8 @@ export class Loader {
     scope.visible.set(name, v);
   }
 
-  private resolveImport(spec: string, dir: string): string | undefined {
+  /** The file an `import` names, seen from a file in `dir` (undefined: none). */
+  resolveImport(spec: string, dir: string): string | undefined {
     const candidates = [spec, `${spec}.net`].map((p) => (isAbsolute(p) ? p : join(dir, p)));
     if (!/^\.{0,2}\//.test(spec)) candidates.push(join(this.library, spec), join(this.library, `${spec}.net`));
     return candidates.find((p) => existsSync(p) && p.endsWith(".net"));

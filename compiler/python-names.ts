@@ -34,3 +34,8 @@ export function torchModule(name: string): string | undefined {
       if (m[1] === bare || m[1].toLowerCase() === bare.toLowerCase()) return `did you mean \`${op.name}\`? (PyTorch's nn.${m[1]})`;
   return undefined;
 }
+
+/** PyTorch's keyword names for a netc argument name (`pad` → `padding`), where they differ. */
+export function torchArgumentNames(name: string): string[] {
+  return Object.entries(ARGUMENTS).filter(([, ours]) => ours === name).map(([theirs]) => theirs);
+}
