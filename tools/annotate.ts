@@ -23,7 +23,7 @@ export function annotate(source: SourceFile, g: Graph, opts: AnnotateOptions = {
   let paramsWidth = 0;
   for (const [line, n] of notes) {
     column = Math.max(column, Math.min(lines[line - 1].trimEnd().length + 2, maxColumn));
-    shapeWidth = Math.max(shapeWidth, Math.min(n.shape.length, 40));
+    if (n.params) shapeWidth = Math.max(shapeWidth, Math.min(n.shape.length, 40)); // a line with its counts inline needs no column
     paramsWidth = Math.max(paramsWidth, n.params.length);
   }
   return lines

@@ -33,7 +33,8 @@ export function hover(a: Analysis, offset: number): Hover | null {
     const { network, statement } = found;
     const uses = statement.uses;
     const first = uses[0];
-    const title = first.name ? `\`${first.name}\`` : `network \`${network.name}\``;
+    const label = uses.length > 1 ? first.name.slice(first.name.lastIndexOf(".") + 1) : first.name;
+    const title = first.name ? `\`${label}\`` : `network \`${network.name}\``;
     lines.push(`**${title}** · ${first.type} → \`${first.shape}\``);
     if (uses.length === 1) lines.push("", `params ${formatCount(first.params)} · MACs ${macsText(first.macs)}`);
     else {
