@@ -84,6 +84,12 @@ describe("netc annotate", () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
+  it("is what docs/tools.md shows", () => {
+    const doc = readFileSync(join(ROOT, "docs", "tools.md"), "utf8");
+    const shown = /`npx netc annotate examples\/tiny-resnet\.net`:\n\n```\n([\s\S]*?)```/.exec(doc)![1];
+    expect(shown.trimEnd()).toBe(netc(["annotate", TINY]).stdout.trimEnd());
+  });
+
   it("exits 1 with netc check's diagnostics on an error", () => {
     const bad = write("bad.net", readFileSync(TINY, "utf8").replace("fc: linear classes", "fc: linear classes, 3x3"));
     const checked = netc(["check", bad]);
