@@ -78,6 +78,27 @@ describe("netc lsp", () => {
     expect(inBlock.contents.value).toContain("nn.Conv2d");
   });
 
+  it("answers a pathological file with located errors, and goes on serving", async () => {
+    const texts = [
+      `network n {\n  input 3x8x8\n  let a = ${"(".repeat(3000)}1${")".repeat(3000)}\n  relu\n}\n`,
+      "network n {\n  input 3x8x8\n  conv 8, 3x3\n  residual { conv 4, 1x1 }\n}\n}}}{{{ ((( \u0000",
+    ];
+    for (const [i, text] of texts.entries()) {
+      const path = write(`odd${i}.net`, text);
+      client.notify("textDocument/didOpen", { textDocument: { uri: uri(path), languageId: "netc", version: 1, text } });
+      const d = await client.next("textDocument/publishDiagnostics", (p) => p.uri === uri(path));
+      expect(d.diagnostics.length, `text ${i}`).toBeGreaterThan(0);
+      for (const diag of d.diagnostics) expect(diag.code).toMatch(/^[EW]\d{4}$/);
+      expect(d.diagnostics.map((x: { message: string }) => x.message).join("\n")).not.toMatch(/internal error/);
+    }
+    const empty = write("empty.net", "");
+    client.notify("textDocument/didOpen", { textDocument: { uri: uri(empty), languageId: "netc", version: 1, text: "" } });
+    expect((await client.next("textDocument/publishDiagnostics", (p) => p.uri === uri(empty))).diagnostics).toEqual([]); // as netc check: ok
+    const h = await client.request("textDocument/hover", { textDocument: { uri: uri(file) }, position: positionOf(TINY, "stem:", 1) });
+    expect(h.contents.value).toContain("16x32x32");
+    expect(client.stderr).toBe("");
+  });
+
   it("goes to the definition of a block", async () => {
     const loc = await client.request("textDocument/definition", { textDocument: { uri: uri(file) }, position: positionOf(TINY, "unit(32", 1) });
     expect(loc).toEqual({ uri: uri(file), range: { start: positionOf(TINY, "unit(width"), end: positionOf(TINY, "unit(width", 4) } });

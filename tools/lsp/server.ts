@@ -52,7 +52,12 @@ export class Session {
       while (this.dirty.size) {
         const uri = this.dirty.values().next().value as string;
         this.dirty.delete(uri);
-        await this.publish(uri);
+        try {
+          await this.publish(uri);
+        } catch (e) {
+          // a bug in netc: said in the editor's log, and the server goes on serving
+          this.connection.console.error(`netc lsp: checking ${uri} failed: ${(e as Error).stack ?? e}`);
+        }
       }
     } finally {
       this.running = false;
