@@ -164,6 +164,14 @@ describe("netc lsp with imports", () => {
       const d = await client.next("textDocument/publishDiagnostics", (p) => p.uri === uri(mainPath) && p.diagnostics.length > 0);
       expect(d.diagnostics[0].message).toContain("`pair`");
       expect(d.diagnostics[0].range.start).toEqual(positionOf(main, "pair"));
+      // an error inside the imported buffer: shown at the import, located in the buffer
+      const broken = edited.replace("conv width, 3x3", "conv width, 3x3, strde = 2").replace("twin", "pair");
+      client.notify("textDocument/didChange", { textDocument: { uri: uri(lib), version: 2 }, contentChanges: [{ text: broken }] });
+      const viaImport = await client.next("textDocument/publishDiagnostics", (p) => p.uri === uri(mainPath) && p.diagnostics.some((x: { message: string }) => x.message.includes("strde")));
+      const diag = viaImport.diagnostics.find((x: { message: string }) => x.message.includes("strde"));
+      expect(diag.range.start).toEqual(positionOf(main, "import"));
+      expect(diag.message).toMatch(/lib\.net:2:\d+: /);
+      expect(diag.relatedInformation[0].location).toEqual({ uri: uri(lib), range: { start: positionOf(broken, "strde"), end: positionOf(broken, "strde = 2", 9) } }); // the argument, as netc check underlines it
       expect(await client.close()).toBe(0);
     } finally {
       client.kill();
