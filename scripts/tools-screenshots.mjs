@@ -97,12 +97,12 @@ async function editorPicture() {
   for (const l of hover.contents.value.split("\n")) {
     if (/^\|[-:|]+\|$/.test(l) || l === "---") continue;
     if (l.startsWith("|")) rows.push(l.slice(1, -1).split("|").map((c) => plain(c.trim())));
-    else box.push(plain(l));
+    else if (l || box.at(-1)) box.push(plain(l)); // one blank line between paragraphs
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const table = rows.map((r) => r.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  "));
   const cut = box.findIndex((l) => /uses in/.test(l)) + 2;
-  box.splice(cut, 0, ...table);
+  box.splice(cut, 0, ...table, "");
   render(join(ROOT, "docs", "images", "editor.png"), lines, { line: at + 1, col: source[at].indexOf("conv2") + 2, lines: box });
 }
 

@@ -35,14 +35,14 @@ export function hover(a: Analysis, offset: number): Hover | null {
     const first = uses[0];
     const label = uses.length > 1 ? first.name.slice(first.name.lastIndexOf(".") + 1) : first.name;
     const title = first.name ? `\`${label}\`` : `network \`${network.name}\``;
-    lines.push(`**${title}** · ${first.type} → \`${first.shape}\``);
+    lines.push(`**${title}** · ${first.type} → \`${describeUses(uses, false).shape}\``);
     if (uses.length === 1) lines.push("", `params ${formatCount(first.params)} · MACs ${macsText(first.macs)}`);
     else {
       lines.push("", `${uses.length} uses in \`${network.name}\`:`, "", "| module | output | params | MACs |", "|---|---|---:|---:|");
       for (const u of uses.slice(0, MAX_USES)) lines.push(`| \`${u.name}\` | \`${u.shape}\` | ${formatCount(u.params)} | ${macsText(u.macs)} |`);
       if (uses.length > MAX_USES) lines.push(`| … ${uses.length - MAX_USES} more | | | |`);
     }
-    if (network.name !== first.name) lines.push("", `_in network \`${network.name}\`_`);
+    if (uses.length === 1 && first.name) lines.push("", `_in network \`${network.name}\`_`);
   }
   if (op) lines.push(...(lines.length ? ["", "---", ""] : []), `\`${op.name}\`: ${op.doc} (PyTorch \`${op.torch}\`)`);
   if (!lines.length) return null;
