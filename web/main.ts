@@ -1,0 +1,150 @@
+// The playground page: the editor, the compile worker's results (diagnostics, totals,
+// the summary table, the parameter controls), the bundled-network picker, the share
+// link, and "run", whose code (TensorFlow.js) is loaded only when it is pressed.
+import { CompileClient, type Outcome } from "./compile-client.js";
+import { MAX_TEXT, type CompileResult } from "./compile-core.js";
+import { createEditor } from "./editor.js";
+import { libraryNetworks, libraryText } from "./library.js";
+import { renderParams, renderRunResult, renderTotals } from "./panels.js";
+import { readState, shareLink } from "./share.js";
+import type { BackendChoice } from "./run.js";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = (text: string, bad = false) => {
+  $("status").textContent = text;
+  $("status").classList.toggle("bad", bad);
+};
+
+const state = readState(location);
+let network = state.network;
+let set: Record<string, string> = { ...state.set };
+let initial = state.text ?? (state.net && libraryText(state.net)) ?? libraryText("lenet5") ?? "";
+if (state.net && !state.text) network = state.net;
+if (state.net && !libraryText(state.net)) status(`no bundled network named ${state.net}`, true);
+
+const client = new CompileClient(new URL("compile-worker.js", document.baseURI));
+let last: CompileResult | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+const editor = createEditor($("editor-pane"), initial, () => schedule(), MAX_TEXT, (chars) =>
+  status(`paste of ${chars.toLocaleString("en-US")} characters refused: the playground compiles up to ${MAX_TEXT.toLocaleString("en-US")}`, true),
+);
+
+function schedule(delay = 250) {
+  clearTimeout(timer);
+  timer = setTimeout(compile, delay);
+}
+
+async function compile() {
+  status("compiling…");
+  const text = editor.text();
+  const outcome: Outcome = await client.compile({ text, network, set });
+  if (editor.text() !== text) return; // a newer compile is on its way
+  document.body.dataset.compiled = String(Date.now());
+  if ("stopped" in outcome) {
+    status(outcome.stopped, true);
+    showProblems(outcome.stopped);
+    return;
+  }
+  const r = outcome.result;
+  last = r;
+  editor.showDiagnostics(r.diagnostics);
+  showProblems(r.rendered);
+  fillNetworks(r);
+  renderTotals($("totals"), r);
+  renderParams($("params"), r.params, set, (name, value) => {
+    if (value === undefined) delete set[name];
+    else set[name] = value;
+    schedule(400);
+  });
+  $("summary").textContent = r.table ?? "";
+  const errors = r.diagnostics.filter((d) => d.severity === "error").length;
+  status(errors ? `${errors} error${errors === 1 ? "" : "s"}` : `compiled ${r.network} in ${Math.round(outcome.ms)} ms`, errors > 0);
+}
+
+function showProblems(text: string) {
+  $("problems").hidden = !text;
+  $("diagnostics").textContent = text;
+}
+
+function fillNetworks(r: CompileResult) {
+  const select = $<HTMLSelectElement>("network");
+  if (select.dataset.list !== r.networks.join(",")) {
+    select.replaceChildren(...r.networks.map((n) => new Option(n, n)));
+    select.dataset.list = r.networks.join(",");
+  }
+  if (r.network) select.value = r.network;
+}
+
+$<HTMLSelectElement>("network").addEventListener("change", (e) => {
+  network = (e.target as HTMLSelectElement).value;
+  set = {};
+  schedule(0);
+});
+
+const picker = $<HTMLSelectElement>("library");
+for (const n of libraryNetworks()) picker.add(new Option(`${n.name}  (${n.file})`, n.name));
+if (state.net && !state.text) picker.value = state.net;
+picker.addEventListener("change", () => {
+  const name = picker.value;
+  const text = name && libraryText(name);
+  if (!text) return;
+  network = name;
+  set = {};
+  history.replaceState(null, "", `?net=${encodeURIComponent(name)}`);
+  editor.setText(text);
+  schedule(0);
+});
+
+$("share").addEventListener("click", async () => {
+  const link = shareLink(location.href, { text: editor.text(), network, set });
+  history.replaceState(null, "", link);
+  try {
+    await navigator.clipboard.writeText(link);
+    status("share link copied (the text is in the link's fragment)");
+  } catch {
+    status("share link in the address bar (the text is in its fragment)");
+  }
+});
+
+$("run").addEventListener("click", async () => {
+  const info = $("run-info");
+  const image = $<HTMLInputElement>("image-file").files?.[0];
+  const weights = $<HTMLInputElement>("weights-file").files?.[0];
+  info.classList.remove("bad");
+  if (!image) {
+    info.textContent = "choose an image (PNG or JPEG) first";
+    info.classList.add("bad");
+    return;
+  }
+  if (!last?.table) {
+    info.textContent = "the network must compile first";
+    info.classList.add("bad");
+    return;
+  }
+  const button = $<HTMLButtonElement>("run");
+  button.disabled = true;
+  info.textContent = "loading the runtime…";
+  try {
+    const rt = await import("./run.js");
+    info.textContent = "running…";
+    const pixels = await rt.decodeImage(image);
+    const result = await rt.runNetwork({
+      text: editor.text(),
+      network: last.network,
+      set,
+      backend: $<HTMLSelectElement>("backend").value as BackendChoice,
+      weights: weights && { name: weights.name, bytes: new Uint8Array(await weights.arrayBuffer()) },
+      image: { name: image.name, pixels },
+    });
+    renderRunResult(info, $("top5"), result);
+  } catch (e) {
+    info.textContent = `run failed: ${(e as Error).message}`;
+    info.classList.add("bad");
+    $("top5").replaceChildren();
+  } finally {
+    button.disabled = false;
+  }
+});
+
+compile();
