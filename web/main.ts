@@ -16,19 +16,28 @@ const status = (text: string, bad = false) => {
 };
 
 const state = readState(location);
-let network = state.network;
+// A share link's text, else ?net=NAME's file, else LeNet-5's.
+const opened = state.text !== undefined ? undefined : state.net && libraryText(state.net) ? state.net : "lenet5";
+let network = opened ?? state.network;
 let set: Record<string, string> = { ...state.set };
-let initial = state.text ?? (state.net && libraryText(state.net)) ?? libraryText("lenet5") ?? "";
-if (state.net && !state.text) network = state.net;
-if (state.net && !libraryText(state.net)) status(`no bundled network named ${state.net}`, true);
+const initial = state.text ?? libraryText(opened!) ?? "";
 
 const client = new CompileClient(new URL("compile-worker.js", document.baseURI));
 let last: CompileResult | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
+let notice = state.net && !libraryText(state.net) ? `no bundled network named ${state.net}; opened lenet5` : "";
 
-const editor = createEditor($("editor-pane"), initial, () => schedule(), MAX_TEXT, (chars) =>
+const editor = createEditor($("editor-pane"), initial, (text) => (leftLibrary(text), schedule()), MAX_TEXT, (chars) =>
   status(`paste of ${chars.toLocaleString("en-US")} characters refused: the playground compiles up to ${MAX_TEXT.toLocaleString("en-US")}`, true),
 );
+
+/** The picker shows a bundled network only while the text is that network's file. */
+function leftLibrary(text: string) {
+  const picker = $<HTMLSelectElement>("library");
+  if (!picker.value || libraryText(picker.value) === text) return;
+  picker.value = "";
+  history.replaceState(null, "", location.pathname);
+}
 
 function schedule(delay = 250) {
   clearTimeout(timer);
@@ -48,6 +57,7 @@ async function compile() {
   }
   const r = outcome.result;
   last = r;
+  if (r.network) network = r.network; // the one compiled: the asked one, or the file's last
   editor.showDiagnostics(r.diagnostics);
   showProblems(r.rendered);
   fillNetworks(r);
@@ -60,6 +70,8 @@ async function compile() {
   $("summary").textContent = r.table ?? "";
   const errors = r.diagnostics.filter((d) => d.severity === "error").length;
   status(errors ? `${errors} error${errors === 1 ? "" : "s"}` : `compiled ${r.network} in ${Math.round(outcome.ms)} ms`, errors > 0);
+  if (notice) status(notice, true);
+  notice = "";
 }
 
 function showProblems(text: string) {
@@ -84,7 +96,7 @@ $<HTMLSelectElement>("network").addEventListener("change", (e) => {
 
 const picker = $<HTMLSelectElement>("library");
 for (const n of libraryNetworks()) picker.add(new Option(`${n.name}  (${n.file})`, n.name));
-if (state.net && !state.text) picker.value = state.net;
+if (opened) picker.value = opened;
 picker.addEventListener("change", () => {
   const name = picker.value;
   const text = name && libraryText(name);
@@ -145,6 +157,10 @@ $("run").addEventListener("click", async () => {
   } finally {
     button.disabled = false;
   }
+});
+
+$("weights-file").addEventListener("change", (e) => {
+  $("weights-hint").hidden = !!(e.target as HTMLInputElement).files?.length;
 });
 
 compile();
