@@ -1,6 +1,7 @@
 // netc: the command line. Each command lives in its own file and is thin: it parses
 // flags, calls the compiler, prints.
 import { check, checkHelp } from "./check.js";
+import { draw, drawHelp } from "./draw.js";
 import { fmt, fmtHelp } from "./fmt.js";
 import { run, runHelp } from "./run.js";
 import { bench, benchHelp } from "./bench.js";
@@ -18,6 +19,7 @@ export const commands: Record<string, { run: (argv: string[], out: Out) => Promi
   check: { run: check, help: checkHelp },
   summary: { run: summary, help: summaryHelp },
   list: { run: list, help: listHelp },
+  draw: { run: draw, help: drawHelp },
   fmt: { run: fmt, help: fmtHelp },
   run: { run, help: runHelp },
   bench: { run: bench, help: benchHelp },
@@ -36,6 +38,7 @@ commands:
   check FILE...     check files: syntax, names, shapes (exit 1 on errors)
   summary NET       layer table with shapes, parameters and MACs (--json for JSON)
   list              the bundled networks
+  draw NET          the network as a picture: SVG, PNG or Graphviz DOT (--depth, -o FILE)
   fmt FILE...       format files canonically (--check, --write)
   run NET           run a network on an image or .npy array, with safetensors weights
   bench NET         inference throughput (--batch, --backend, --profile, --json)

@@ -1,0 +1,79 @@
+// The drawing model as Graphviz DOT: boxes coloured by kind, with the module's label,
+// type, output shape and parameters; clusters for blocks; edges labelled with shapes.
+// Pure text: Graphviz (tools/draw/layout.ts, or the `dot` program) lays it out.
+import type { DrawCluster, DrawKind, DrawModel, DrawNode } from "./model.js";
+
+/** Fill and border colour of each kind of box (a light fill keeps black text readable). */
+export const COLOURS: Record<DrawKind, { fill: string; border: string }> = {
+  input: { fill: "#ffffff", border: "#222222" },
+  output: { fill: "#ffffff", border: "#222222" },
+  conv: { fill: "#cfe2f3", border: "#3d85c6" },
+  linear: { fill: "#f4cccc", border: "#cc0000" },
+  norm: { fill: "#d9ead3", border: "#6aa84f" },
+  activation: { fill: "#fce5cd", border: "#e69138" },
+  pool: { fill: "#d9d2e9", border: "#674ea7" },
+  merge: { fill: "#fff2cc", border: "#bf9000" },
+  shape: { fill: "#eeeeee", border: "#888888" },
+  regularize: { fill: "#eeeeee", border: "#888888" },
+  other: { fill: "#eeeeee", border: "#888888" },
+  block: { fill: "#d0e0e3", border: "#45818e" },
+};
+
+/** The font the layout measures with and the picture names; DejaVu Sans renders the PNG. */
+export const FONT = "DejaVu Sans";
+
+const grouped = (n: number) => n.toLocaleString("en-US");
+
+/** `"text"` quoted for DOT. */
+export const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+/** Text escaped for a DOT HTML-like label. */
+const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** A box's lines: label, type and arguments, output shape, parameters. */
+export function nodeLines(n: DrawNode): string[] {
+  const lines = [n.label];
+  const type = n.kind === "output" ? "" : n.label === n.type ? n.detail : `${n.type}${n.detail ? ` ${n.detail}` : ""}`;
+  if (type) lines.push(type);
+  lines.push(n.shape);
+  if (n.params) lines.push(`${grouped(n.params)} params`);
+  return lines;
+}
+
+function nodeStatement(n: DrawNode): string {
+  const [first, ...rest] = nodeLines(n).map(html);
+  const label = `<<B>${first}</B>${rest.map((l, i) => `<BR/>${i === rest.length - 1 && n.params ? `<FONT POINT-SIZE="9">${l}</FONT>` : l}`).join("")}>`;
+  const c = COLOURS[n.kind];
+  const tooltip = [n.name || n.label, `${n.type}${n.detail ? ` ${n.detail}` : ""}`, `output ${n.shape}`, `params ${grouped(n.params)}`, `MACs ${n.macs}`].join("\n");
+  const style = n.kind === "input" || n.kind === "output" ? "rounded,filled,bold" : n.kind === "block" ? "filled" : "rounded,filled";
+  return `${quote(n.id)} [label=${label}, fillcolor=${quote(c.fill)}, color=${quote(c.border)}, style=${quote(style)}, tooltip=${quote(tooltip)}, class=${quote(`netc-${n.kind}`)}]`;
+}
+
+const clusterLabel = (c: DrawCluster) => `${c.name || c.label} · ${c.type}${c.params ? ` · ${grouped(c.params)} params` : ""}`;
+
+/** The DOT text of a drawing model. */
+export function toDot(model: DrawModel): string {
+  const out: string[] = [];
+  out.push(`digraph ${quote(model.network)} {`);
+  out.push(`  graph [rankdir=TB, newrank=true, nodesep=0.25, ranksep=0.3, fontname=${quote(FONT)}, fontsize=11, labeljust=l, tooltip=${quote(model.network)}]`);
+  out.push(`  node [shape=box, fontname=${quote(FONT)}, fontsize=10, margin="0.12,0.05", penwidth=1.2]`);
+  out.push(`  edge [fontname=${quote(FONT)}, fontsize=8, fontcolor="#444444", color="#666666", arrowsize=0.6]`);
+  const children = new Map<string | null, DrawCluster[]>();
+  for (const c of model.clusters) children.set(c.parent, [...(children.get(c.parent) ?? []), c]);
+  const members = new Map<string | null, DrawNode[]>();
+  for (const n of model.nodes) members.set(n.cluster, [...(members.get(n.cluster) ?? []), n]);
+  const shade = ["#f7f7f7", "#ececec", "#e0e0e0"];
+  const emit = (cluster: string | null, indent: string, level: number) => {
+    for (const n of members.get(cluster) ?? []) out.push(`${indent}${nodeStatement(n)}`);
+    for (const c of children.get(cluster) ?? []) {
+      out.push(`${indent}subgraph ${quote(c.id)} {`);
+      out.push(`${indent}  label=${quote(clusterLabel(c))}; tooltip=${quote(c.name)}; class="netc-cluster"`);
+      out.push(`${indent}  style="rounded,filled"; fillcolor=${quote(shade[level % shade.length])}; color="#999999"`);
+      emit(c.id, `${indent}  `, level + 1);
+      out.push(`${indent}}`);
+    }
+  };
+  emit(null, "  ", 0);
+  for (const e of model.edges) out.push(`  ${quote(e.from)} -> ${quote(e.to)} [label=${quote(` ${e.shape}`)}]`);
+  out.push("}");
+  return out.join("\n") + "\n";
+}
