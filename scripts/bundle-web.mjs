@@ -55,23 +55,25 @@ const common = {
 
 // The page and its run-time chunk (split: the runtime is a dynamic import), and the compile worker.
 const page = await build({ ...common, entryPoints: { main: "web/main.ts" }, splitting: true, outdir: out, chunkNames: "chunks/[name]-[hash]" });
-const worker = await build({ ...common, entryPoints: { "compile-worker": "web/compile-worker.ts" }, outdir: out });
+const worker = await build({ ...common, entryPoints: { "compile-worker": "web/compile-worker.ts", "draw-worker": "web/draw-worker.ts" }, splitting: true, outdir: out, chunkNames: "chunks/[name]-[hash]" });
 
 for (const f of ["index.html", "style.css"]) copyFileSync(join("web", f), join(out, f));
 const wasmDir = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
 mkdirSync(join(out, "wasm"), { recursive: true });
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith(".wasm"))) copyFileSync(join(wasmDir, f), join(out, "wasm", f));
 
-// What loads before "run": main.js, the chunks it imports statically, and the worker.
+// What loads before "run": main.js and the chunks it imports statically, and the two
+// workers with everything they import (the grammar and Graphviz load on the first compile).
 const outputs = { ...page.metafile.outputs, ...worker.metafile.outputs };
 const initial = new Set();
-const visit = (file) => {
+const visit = (file, dynamic) => {
   if (initial.has(file) || !outputs[file]) return;
   initial.add(file);
-  for (const i of outputs[file].imports) if (i.kind === "import-statement") visit(i.path);
+  for (const i of outputs[file].imports) if (i.kind === "import-statement" || (dynamic && i.kind === "dynamic-import")) visit(i.path, dynamic);
 };
-visit(`${out}/main.js`);
-visit(`${out}/compile-worker.js`);
+visit(`${out}/main.js`, false);
+visit(`${out}/compile-worker.js`, true);
+visit(`${out}/draw-worker.js`, true);
 const gz = (f) => gzipSync(readFileSync(f)).length;
 const before = [...initial].reduce((s, f) => s + gz(f), 0) + gz(join(out, "index.html")) + gz(join(out, "style.css"));
 const all = Object.keys(outputs).filter((f) => f.endsWith(".js")).reduce((s, f) => s + gz(f), 0);

@@ -117,6 +117,11 @@ describe("the playground in chromium", () => {
     const params = Number(await page.getAttribute("#totals", "data-params"));
     expect(params).toBe(11_689_512); // torchvision's published count for resnet18
     expect(page.url()).toContain("?net=resnet18");
+    await page.waitForSelector('#picture[data-state="drawn"]');
+    const svg = await page.evaluate(async () => (await fetch((document.getElementById("picture-img") as HTMLImageElement).src)).text());
+    const drawn = netc(["draw", "resnet18", "--format", "svg", "--depth", "3"], 120_000);
+    expect(drawn.code, drawn.stderr).toBe(0);
+    expect(svg.trim()).toBe(drawn.stdout.trim()); // the picture netc draw draws
     await shot("3-resnet18");
 
     const weights = join(tmp(), "resnet18.safetensors");

@@ -8,6 +8,7 @@ import { Loader, type ModuleScope } from "../compiler/modules.js";
 import { resolveNames } from "../compiler/resolve.js";
 import { summaryTable } from "../compiler/summary.js";
 import { formatDim } from "../compiler/symbolic.js";
+import type { Graph } from "../compiler/ir.js";
 import type { Expr, NetworkDecl } from "../syntax/ast.js";
 import { Codes, error, hasErrors, type Diagnostic } from "../syntax/diagnostics.js";
 import { renderDiagnostics } from "../syntax/render-diagnostics.js";
@@ -51,12 +52,18 @@ export interface CompileResult {
 }
 
 export async function compileText(req: CompileRequest): Promise<CompileResult> {
+  return (await compileWithGraph(req)).result;
+}
+
+/** The same, with the compiled graph (for the picture and "run"), when it compiled. */
+export async function compileWithGraph(req: CompileRequest): Promise<{ result: CompileResult; graph?: Graph }> {
   const result: CompileResult = { diagnostics: [], rendered: "", networks: [], params: [] };
+  let graph: Graph | undefined;
   if (req.text.length > MAX_TEXT) {
     const d = error(Codes.limit, `the text is ${req.text.length.toLocaleString("en-US")} characters long; the playground compiles up to ${MAX_TEXT.toLocaleString("en-US")}`);
     result.diagnostics.push(pageDiagnostic(d, new Loader(loadGrammar)));
     result.rendered = `error[${d.code}]: ${d.message}`;
-    return result;
+    return { result };
   }
   const loader = new Loader(loadGrammar);
   let diags: Diagnostic[] = [];
@@ -72,7 +79,8 @@ export async function compileText(req: CompileRequest): Promise<CompileResult> {
       if (!hasErrors(diags) && network) {
         const c = await compileNetwork(loader, scope, { network, set: req.set });
         diags = [...diags, ...c.diagnostics];
-        if (c.graph && c.counts) {
+        if (c.graph && c.counts && !hasErrors(c.diagnostics)) {
+          graph = c.graph;
           result.table = summaryTable(c.graph, c.counts, { depth: req.depth ?? 3 });
           result.totals = { params: c.counts.params, buffers: c.counts.buffers, macs: formatDim(c.counts.macs) };
           result.inputShape = c.graph.nodes[c.graph.inputs[0].node].shape?.map(formatDim);
@@ -86,7 +94,7 @@ export async function compileText(req: CompileRequest): Promise<CompileResult> {
   }
   result.diagnostics = diags.map((d) => pageDiagnostic(d, loader));
   result.rendered = renderDiagnostics(diags, loader.sources, { color: false });
-  return result;
+  return { result, graph };
 }
 
 function pageDiagnostic(d: Diagnostic, loader: Loader): PageDiagnostic {

@@ -1,8 +1,9 @@
 // The playground page: the editor, the compile worker's results (diagnostics, totals,
 // the summary table, the parameter controls), the bundled-network picker, the share
 // link, and "run", whose code (TensorFlow.js) is loaded only when it is pressed.
-import { CompileClient, type Outcome } from "./compile-client.js";
-import { MAX_TEXT, type CompileResult } from "./compile-core.js";
+import { WorkerClient, type Outcome } from "./compile-client.js";
+import { MAX_TEXT, type CompileRequest, type CompileResult } from "./compile-core.js";
+import type { DrawResult } from "./draw-worker.js";
 import { createEditor } from "./editor.js";
 import { libraryNetworks, libraryText } from "./library.js";
 import { renderParams, renderRunResult, renderTotals } from "./panels.js";
@@ -22,7 +23,8 @@ let network = opened ?? state.network;
 let set: Record<string, string> = { ...state.set };
 const initial = state.text ?? libraryText(opened!) ?? "";
 
-const client = new CompileClient(new URL("compile-worker.js", document.baseURI));
+const client = new WorkerClient<CompileRequest, CompileResult>(new URL("compile-worker.js", document.baseURI), "compiling");
+const drawer = new WorkerClient<CompileRequest, DrawResult>(new URL("draw-worker.js", document.baseURI), "drawing", 10_000);
 let last: CompileResult | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let notice = state.net && !libraryText(state.net) ? `no bundled network named ${state.net}; opened lenet5` : "";
@@ -47,7 +49,7 @@ function schedule(delay = 250) {
 async function compile() {
   status("compiling…");
   const text = editor.text();
-  const outcome: Outcome = await client.compile({ text, network, set });
+  const outcome: Outcome<CompileResult> = await client.request({ text, network, set });
   if (editor.text() !== text) return; // a newer compile is on its way
   document.body.dataset.compiled = String(Date.now());
   if ("stopped" in outcome) {
@@ -72,6 +74,27 @@ async function compile() {
   status(errors ? `${errors} error${errors === 1 ? "" : "s"}` : `compiled ${r.network} in ${Math.round(outcome.ms)} ms`, errors > 0);
   if (notice) status(notice, true);
   notice = "";
+  if (r.table) draw(text);
+}
+
+/** The picture of what compiled, as `netc draw` draws it (tools/draw, in its own worker). */
+async function draw(text: string) {
+  const box = $("picture");
+  box.dataset.state = "drawing";
+  const depth = Number($<HTMLSelectElement>("depth").value);
+  const outcome = await drawer.request({ text, network, set, depth });
+  if (editor.text() !== text) return;
+  const note = $("picture-note");
+  if ("stopped" in outcome || !outcome.result.svg) {
+    note.textContent = "stopped" in outcome ? outcome.stopped : (outcome.result.why ?? "");
+    box.dataset.state = "none";
+    return;
+  }
+  const img = $<HTMLImageElement>("picture-img");
+  if (img.src) URL.revokeObjectURL(img.src);
+  img.src = URL.createObjectURL(new Blob([outcome.result.svg], { type: "image/svg+xml" })); // an image: no script runs
+  note.textContent = `drawn in ${Math.round(outcome.ms)} ms (netc draw --depth ${depth})`;
+  box.dataset.state = "drawn";
 }
 
 function showProblems(text: string) {
@@ -159,6 +182,7 @@ $("run").addEventListener("click", async () => {
   }
 });
 
+$("depth").addEventListener("change", () => last?.table && draw(editor.text()));
 $("weights-file").addEventListener("change", (e) => {
   $("weights-hint").hidden = !!(e.target as HTMLInputElement).files?.length;
 });

@@ -1,13 +1,11 @@
 // "Run" in the playground: loaded on demand (it brings TensorFlow.js). The network is
-// compiled again here, from the text that compiled in the worker, then executed by the
+// compiled again here (from the text that compiled in the worker), then executed by the
 // runtime's Model on the browser's best backend: WebGPU, else WebGL, else wasm.
 // Weights are the runtime's PyTorch-style random initial values (the same as `netc run`
 // without --weights) or a safetensors file; the image is decoded by the browser and
 // prepared as `netc run` prepares it.
 import * as tf from "@tensorflow/tfjs-core";
-import { compileText, MAIN } from "./compile-core.js";
-import { compileNetwork, loadGrammar } from "../compiler/compile.js";
-import { Loader } from "../compiler/modules.js";
+import { compileWithGraph } from "./compile-core.js";
 import { imagenetClasses } from "../runtime/labels.js";
 import { Model } from "../runtime/model.js";
 import { topClasses } from "../runtime/predictions.js";
@@ -15,7 +13,6 @@ import { readSafetensors } from "../runtime/safetensors.js";
 import { preprocessPixels } from "../runtime/image.js";
 import { imageOptions } from "../runtime/input.js";
 import type { Pixels } from "../runtime/resample.js";
-import { hasErrors } from "../syntax/diagnostics.js";
 
 export type BackendChoice = "auto" | "webgpu" | "webgl" | "wasm";
 
@@ -64,14 +61,9 @@ export async function startBackend(choice: BackendChoice): Promise<string> {
 }
 
 export async function runNetwork(req: RunRequest): Promise<RunResult> {
-  const checked = await compileText({ text: req.text, network: req.network, set: req.set });
+  const { result: checked, graph } = await compileWithGraph({ text: req.text, network: req.network, set: req.set });
   const failed = checked.diagnostics.find((d) => d.severity === "error");
-  if (failed || !checked.network) throw new Error(failed ? `the network does not compile: ${failed.message}` : "the text declares no network");
-  const loader = new Loader(loadGrammar);
-  const scope = await loader.load(MAIN, req.text);
-  const compiled = scope && (await compileNetwork(loader, scope, { network: checked.network, set: req.set }));
-  if (!compiled?.graph || hasErrors(compiled.diagnostics)) throw new Error("the network does not compile");
-  const graph = compiled.graph;
+  if (failed || !graph) throw new Error(failed ? `the network does not compile: ${failed.message}` : "the text declares no network");
   const declared = graph.nodes[graph.inputs[0].node].shape!;
   const x = preprocessPixels(req.image.pixels, req.image.name, imageOptions(declared));
   const want = declared.join("x");
