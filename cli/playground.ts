@@ -5,9 +5,9 @@ import { EXIT, UsageError, type Out } from "./io.js";
 
 export const playgroundHelp = `usage: netc playground [--port P] [--host H]
 
-Serves the playground, a page to write a network and see its diagnostics, summary
-and parameters as you type, and run it in the browser (WebGPU, WebGL or wasm), at
-http://127.0.0.1:8080/ until interrupted. The site is plain files (dist/playground/):
+Serves the playground, a page to write a network and see its diagnostics, summary,
+picture and parameters as you type, and run it in the browser (WebGPU, WebGL or
+wasm), at http://127.0.0.1:8080/ until interrupted. The site is plain files (dist/playground/):
 any static web server can serve it too.
 
 options:
@@ -23,8 +23,8 @@ export async function playground(argv: string[], out: Out): Promise<number> {
   });
   if (values.help) return out.stdout(playgroundHelp), EXIT.ok;
   if (positionals.length) throw new UsageError(`netc playground takes no arguments, got ${positionals.join(" ")}`);
-  const port = values.port === undefined ? 8080 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (0 to 65535), got ${values.port}`);
+  const port = values.port === undefined ? 8080 : /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port takes a port number (0 to 65535), got ${values.port}`);
   const site = siteDir();
   if (!site) {
     out.stderr("netc playground: the site is not built (dist/playground/index.html is missing); run `npm run build`");
