@@ -146,6 +146,21 @@ describe("the playground in chromium", () => {
     expect(browserTop[0][3]).toBe(cliTop[0].slice(3).join(" "));
   });
 
+  it("runs lenet5 on WebGL with random initial weights: top-1 as netc run's without --weights", async () => {
+    if (!has) return;
+    await open("?net=lenet5", "lenet5");
+    await page.setInputFiles("#image-file", PHOTO); // made gray and resized to 28x28, as netc run does
+    await page.selectOption("#backend", "webgl");
+    await page.click("#run");
+    await page.waitForSelector("#top5 tr[data-index]");
+    expect(await page.getAttribute("#run-info", "data-backend")).toBe("webgl");
+    const top1 = await page.getAttribute("#top5 tr[data-index]", "data-index");
+    const cli = netc(["run", "lenet5", "--input", PHOTO, "--backend", "wasm", "--top", "1"], 120_000);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stderr).toContain("random initial weights");
+    expect(Number(top1)).toBe(Number(cli.stdout.trim().split(/\s+/)[0]));
+  });
+
   it("stays responsive on bad input: a huge repeat, 1e9 channels, a 100 MB paste", async () => {
     if (!has) return;
     await open("?net=alexnet", "alexnet");
