@@ -10,6 +10,7 @@ import { compileText, MAX_TEXT } from "../web/compile-core.js";
 import { serve } from "../web/serve.js";
 import { readState, shareLink } from "../web/share.js";
 import { Codes } from "../syntax/diagnostics.js";
+import { main } from "../cli/netc.js";
 
 const RESNET = readFileSync(new URL("../networks/resnet.net", import.meta.url), "utf8");
 
@@ -96,5 +97,20 @@ describe("the static server", () => {
     expect((await get("/nothing.js")).status).toBe(404);
     expect((await get("/", "POST")).status).toBe(405);
     expect((await get("/", "HEAD")).status).toBe(200);
+  });
+
+  it("netc playground: a bad port is a usage error; a port in use, a located error (no stack trace)", async () => {
+    const run = async (...args: string[]) => {
+      const err: string[] = [];
+      const code = await main(["playground", ...args], { stdout: () => {}, stderr: (s) => err.push(s), color: false });
+      return { code, err: err.join("\n") };
+    };
+    expect(await run("--port", "70000")).toMatchObject({ code: 2, err: expect.stringMatching(/--port takes a port number/) });
+    expect(await run("--port", "")).toMatchObject({ code: 2 });
+    expect(await run("extra")).toMatchObject({ code: 2 });
+    const busy = await run("--port", new URL(url).port);
+    expect(busy.code).toBe(1);
+    expect(busy.err).toMatch(/cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+    expect(busy.err).not.toMatch(/\n\s+at /);
   });
 });
