@@ -46,17 +46,25 @@ function nodeStatement(n: DrawNode): string {
   const c = COLOURS[n.kind];
   const tooltip = [n.name || n.label, `${n.type}${n.detail ? ` ${n.detail}` : ""}`, `output ${n.shape}`, `params ${grouped(n.params)}`, `MACs ${n.macs}`].join("\n");
   const style = n.kind === "input" || n.kind === "output" ? "rounded,filled,bold" : n.kind === "block" ? "filled" : "rounded,filled";
-  return `${quote(n.id)} [label=${label}, fillcolor=${quote(c.fill)}, color=${quote(c.border)}, style=${quote(style)}, tooltip=${quote(tooltip)}, class=${quote(`netc-${n.kind}`)}]`;
+  return `${quote(n.id)} [label=${label}, fillcolor=${quote(c.fill)}, color=${quote(c.border)}, style=${quote(style)}, tooltip=${quote(tooltip)}, class=${quote(`netc_${n.kind}`)}]`;
 }
 
 const clusterLabel = (c: DrawCluster) => `${c.name || c.label} · ${c.type}${c.params ? ` · ${grouped(c.params)} params` : ""}`;
 
 export interface DotOptions {
   wrap?: number; // ranks per column before a long network wraps into columns (default 20; 0: never)
+  maxBoxes?: number; // more boxes than this is refused, not laid out for minutes (default 3000)
 }
+
+/** A picture too big to lay out in reasonable time: the message says to fold blocks. */
+export class DrawLimitError extends Error {}
 
 /** The DOT text of a drawing model. */
 export function toDot(model: DrawModel, opts: DotOptions = {}): string {
+  const max = opts.maxBoxes ?? 3000;
+  if (model.nodes.length > max) {
+    throw new DrawLimitError(`${model.nodes.length.toLocaleString("en-US")} boxes at depth ${model.depth} are more than ${max} to lay out: fold blocks with a smaller --depth`);
+  }
   const out: string[] = [];
   out.push(`digraph ${quote(model.network)} {`);
   out.push(`  graph [rankdir=TB, newrank=true, nodesep=0.25, ranksep=0.3, fontname=${quote(FONT)}, fontsize=11, labeljust=l, tooltip=${quote(model.network)}]`);
@@ -83,7 +91,7 @@ export function toDot(model: DrawModel, opts: DotOptions = {}): string {
     for (const c of children.get(cluster) ?? []) {
       entries.push([first.get(c.id) ?? Infinity, () => {
         out.push(`${indent}subgraph ${quote(c.id)} {`);
-        out.push(`${indent}  label=${quote(clusterLabel(c))}; tooltip=${quote(c.name)}; class="netc-cluster"`);
+        out.push(`${indent}  label=${quote(clusterLabel(c))}; tooltip=${quote(c.name)}; class="netc_cluster"`);
         out.push(`${indent}  style="rounded,filled"; fillcolor=${quote(shade[level % shade.length])}; color="#999999"`);
         emit(c.id, `${indent}  `, level + 1);
         out.push(`${indent}}`);

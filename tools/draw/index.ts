@@ -15,7 +15,7 @@ import { toDot, type DotOptions } from "./dot.js";
 import { layoutSvg } from "./layout.js";
 import { drawingModel, type DrawOptions } from "./model.js";
 
-export { COLOURS, FONT, nodeLines, toDot, type DotOptions } from "./dot.js";
+export { COLOURS, DrawLimitError, FONT, nodeLines, toDot, type DotOptions } from "./dot.js";
 export { columns, ranks } from "./columns.js";
 export { layoutSvg, loadGraphviz } from "./layout.js";
 export { DEFAULT_DEPTH, drawingModel, kindOf, opDetail } from "./model.js";
