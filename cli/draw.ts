@@ -60,8 +60,14 @@ export async function draw(argv: string[], out: Out): Promise<number> {
   if (f.help) return out.stdout(drawHelp), EXIT.ok;
   const r = await compileNet(f.net, f.network, out, { set: f.set, input: f.input });
   if ("code" in r) return r.code;
-  const { drawDot, layoutSvg } = await import("../tools/draw/index.js");
-  const dot = drawDot(r.graph, { depth: f.depth });
+  const { drawDot, layoutSvg, DrawLimitError } = await import("../tools/draw/index.js");
+  let dot: string;
+  try {
+    dot = drawDot(r.graph, { depth: f.depth });
+  } catch (e) {
+    if (e instanceof DrawLimitError) return out.stderr(`netc draw: ${e.message}`), EXIT.errors;
+    throw e;
+  }
   let data: string | Uint8Array = dot;
   if (f.format !== "dot") data = await layoutSvg(dot);
   if (f.format === "png") {

@@ -94,7 +94,7 @@ export function opDetail(n: IRNode): string {
 }
 
 const shapeText = (n: IRNode | undefined) => (n?.shape ? formatShape(n.shape) : "?");
-const dimText = (d: Dim) => (typeof d === "number" ? String(d) : formatDim(d));
+const dimText = (d: Dim) => (typeof d === "number" ? d.toLocaleString("en-US") : formatDim(d));
 
 function outputOf(m: ModuleNode): number | undefined {
   if (m.output !== undefined) return m.output;

@@ -24,7 +24,7 @@ export function fontFiles(): string[] {
   return found;
 }
 
-/** An SVG document rendered as PNG bytes, at `scale` times its size in points (default 1.5). */
+/** An SVG document rendered as PNG bytes, at `scale` times its size in CSS pixels (a point is 4/3 pixel; default 1.5). */
 export async function svgToPng(svg: string, scale = 1.5): Promise<Uint8Array> {
   const { Resvg } = await import("@resvg/resvg-js");
   const resvg = new Resvg(svg, {
