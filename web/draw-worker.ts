@@ -3,7 +3,7 @@
 // Graphviz-in-wasm's layout, as `netc draw` draws it — into SVG text. A worker of its
 // own, with its own time limit: a slow layout never holds up the diagnostics.
 import { compileWithGraph, type CompileRequest } from "./compile-core.js";
-import { drawSvg } from "../tools/draw/index.js";
+import { drawSvg, DrawLimitError } from "../tools/draw/index.js";
 import { serveJobs } from "./worker-loop.js";
 
 export interface DrawResult {
@@ -14,5 +14,10 @@ export interface DrawResult {
 serveJobs(async (req: CompileRequest & { depth?: number }): Promise<DrawResult> => {
   const { graph } = await compileWithGraph(req);
   if (!graph) return { why: "the network does not compile" };
-  return { svg: await drawSvg(graph, { depth: req.depth }) };
+  try {
+    return { svg: await drawSvg(graph, { depth: req.depth }) };
+  } catch (e) {
+    if (e instanceof DrawLimitError) return { why: e.message.replace("--depth", "depth") }; // too many boxes: fold blocks
+    throw e;
+  }
 }, "drawing failed");
