@@ -2,6 +2,7 @@
 // flags, calls the compiler, prints.
 import { annotateCommand, annotateHelp } from "./annotate.js";
 import { check, checkHelp } from "./check.js";
+import { draw, drawHelp } from "./draw.js";
 import { fmt, fmtHelp } from "./fmt.js";
 import { run, runHelp } from "./run.js";
 import { bench, benchHelp } from "./bench.js";
@@ -11,6 +12,7 @@ import { convolutionizeCommand, convolutionizeHelp } from "./convolutionize.js";
 import { exportCommand, exportHelp } from "./export.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
+import { playground, playgroundHelp } from "./playground.js";
 import { isFsError, PathError, pathErrorOf } from "../runtime/io-safety.js";
 import { summary, summaryHelp } from "./summary.js";
 import { lspCommand, lspHelp } from "./lsp.js";
@@ -19,6 +21,7 @@ export const commands: Record<string, { run: (argv: string[], out: Out) => Promi
   check: { run: check, help: checkHelp },
   summary: { run: summary, help: summaryHelp },
   list: { run: list, help: listHelp },
+  draw: { run: draw, help: drawHelp },
   fmt: { run: fmt, help: fmtHelp },
   run: { run, help: runHelp },
   bench: { run: bench, help: benchHelp },
@@ -28,6 +31,7 @@ export const commands: Record<string, { run: (argv: string[], out: Out) => Promi
   export: { run: exportCommand, help: exportHelp },
   annotate: { run: annotateCommand, help: annotateHelp },
   lsp: { run: lspCommand, help: lspHelp },
+  playground: { run: playground, help: playgroundHelp },
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -38,6 +42,7 @@ commands:
   check FILE...     check files: syntax, names, shapes (exit 1 on errors)
   summary NET       layer table with shapes, parameters and MACs (--json for JSON)
   list              the bundled networks
+  draw NET          the network as a picture: SVG, PNG or Graphviz DOT (--depth, -o FILE)
   fmt FILE...       format files canonically (--check, --write)
   run NET           run a network on an image or .npy array, with safetensors weights
   bench NET         inference throughput (--batch, --backend, --profile, --json)
@@ -47,6 +52,7 @@ commands:
   export NET        write the network and its weights as an ONNX model (--format onnx -o FILE)
   annotate FILE     the source with each line's output shape beside it (--params)
   lsp               the language server, on stdin/stdout (for editors)
+  playground        serve the browser playground: edit, check and run networks (--port, --host)
 
 Run \`netc <command> --help\` for a command's options.`;
 
