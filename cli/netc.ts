@@ -11,6 +11,7 @@ import { convolutionizeCommand, convolutionizeHelp } from "./convolutionize.js";
 import { exportCommand, exportHelp } from "./export.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
+import { playground, playgroundHelp } from "./playground.js";
 import { isFsError, PathError, pathErrorOf } from "../runtime/io-safety.js";
 import { summary, summaryHelp } from "./summary.js";
 
@@ -26,6 +27,7 @@ export const commands: Record<string, { run: (argv: string[], out: Out) => Promi
   backends: { run: backends, help: backendsHelp },
   convolutionize: { run: convolutionizeCommand, help: convolutionizeHelp },
   export: { run: exportCommand, help: exportHelp },
+  playground: { run: playground, help: playgroundHelp },
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -44,6 +46,7 @@ commands:
   backends          where networks can run here: GPU adapters, CPU backends
   convolutionize NET  rewrite linear layers as convolutions (dense prediction)
   export NET        write the network and its weights as an ONNX model (--format onnx -o FILE)
+  playground        serve the browser playground: edit, check and run networks (--port, --host)
 
 Run \`netc <command> --help\` for a command's options.`;
 
