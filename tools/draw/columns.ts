@@ -75,17 +75,18 @@ export function columns(model: DrawModel, maxRanks: number): Columns {
   const count = Math.ceil((high - low + 1) / maxRanks);
   if (count < 2 || items.length < 2) return none;
   const target = (high - low + 1) / count;
-  // A column ends only where one edge leaves it: a fan-out cut in two is a tangle.
+  // A column ends only where one tensor leaves it, to at most two boxes (a residual unit's
+  // two paths): a fan-out cut in two is a tangle. Nor does it leave a short last column.
   const itemOf = new Map<string, number>();
   items.forEach((it, k) => it.nodes.forEach((id) => itemOf.set(id, k)));
-  const crossing = new Array<number>(items.length + 1).fill(0);
+  const crossing = items.map(() => ({ edges: 0, tensors: new Set<number>() }));
   for (const e of model.edges) {
     const [a, b] = [itemOf.get(e.from), itemOf.get(e.to)];
     if (a === undefined || b === undefined || a >= b) continue;
-    crossing[a + 1]++;
-    crossing[b + 1]--;
+    for (let k = a + 1; k <= b; k++) crossing[k].edges++, crossing[k].tensors.add(e.tensor);
   }
-  for (let k = 1; k <= items.length; k++) crossing[k] += crossing[k - 1];
+  const cuttable = (k: number) =>
+    crossing[k].tensors.size === 1 && crossing[k].edges <= 2 && high - Math.min(...span(items[k])) + 1 >= target / 2;
   const columnOf = new Map<string, number>();
   const heads: string[] = [];
   const columnOfItem = new Map<string, number>();
@@ -94,7 +95,7 @@ export function columns(model: DrawModel, maxRanks: number): Columns {
   items.forEach((it, k) => {
     const r = span(it);
     const full = Math.max(...r) - start + 1 > target * 1.15 && column < count - 1 && Math.min(...r) > start;
-    if (column < 0 || (full && crossing[k] === 1)) {
+    if (column < 0 || (full && cuttable(k))) {
       column++;
       start = Math.min(...r);
       heads.push(it.nodes.reduce((a, b) => (rank.get(b)! < rank.get(a)! ? b : a)));
