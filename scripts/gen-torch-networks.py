@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # torchvision's figures for the library networks added for issue 14: parameter count,
-# MACs of convolutions and linear layers for one image (measured with forward hooks), and
+# MACs of convolutions (transposed too) and linear layers for one image (measured with forward hooks), and
 # the state_dict (names, shapes, kinds), from Debian's torch 1.13 / torchvision 0.14.
 #   /usr/bin/python3 scripts/gen-torch-networks.py  ->  test/fixtures/torchvision-networks.json
 import json, os
@@ -151,10 +151,12 @@ def macs_of(model, size):
     def hook(m, inputs, out):
         if isinstance(m, nn.Conv2d):
             total[0] += out.numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+        elif isinstance(m, nn.ConvTranspose2d):  # netc's convention: in x H_in x W_in x out/groups x kh x kw
+            total[0] += inputs[0].numel() * (m.out_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
         elif isinstance(m, nn.Linear):
             total[0] += (out.numel() // m.out_features) * m.in_features * m.out_features
 
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear))]
     with torch.no_grad():
         y = model.eval()(torch.zeros(1, 3, size, size))
     for h in handles:
@@ -182,7 +184,7 @@ def main():
     with open(out, "w") as f:
         json.dump({"generator": "scripts/gen-torch-networks.py", "torch": torch.__version__,
                    "torchvision": torchvision.__version__,
-                   "note": "params: trainable parameters; macs: Conv2d and Linear multiply-accumulates for one image; "
+                   "note": "params: trainable parameters; macs: Conv2d, ConvTranspose2d and Linear multiply-accumulates for one image; "
                            "tensors: the state_dict in order as [name, shape, kind]; outputs: [name, shape without the batch] of each output, the name of a dict output's key (None for a single tensor)", "models": models}, f)
         f.write("\n")
 
