@@ -50,6 +50,7 @@ describe("whole networks against PyTorch (wasm backend)", () => {
       const [y] = model.forward([x]);
       expect(y.shape).toEqual([1, ...c.output]);
       const err = relativeError((await y.data()) as Float32Array, c.y);
+      console.log(`${c.network}: largest difference ${err.toExponential(1)} of the output's scale`);
       expect(err).toBeLessThan(1e-5);
       tf.dispose([x, y]);
       model.dispose();
