@@ -12,8 +12,7 @@ import { summaryJson } from "../compiler/summary.js";
 
 type Entry = [name: string, shape: number[], kind: "parameter" | "buffer" | "counter"];
 interface Model { model: string; input: number[]; outputs: [name: string | null, shape: number[]][]; params: number; macs: number; tensors: Entry[] }
-const fixture = process.env.NETC_TORCHVISION_NETWORKS ?? new URL("./fixtures/torchvision-networks.json", import.meta.url);
-const { models } = JSON.parse(readFileSync(fixture, "utf8")) as { models: Model[] };
+const { models } = JSON.parse(readFileSync(new URL("./fixtures/torchvision-networks.json", import.meta.url), "utf8")) as { models: Model[] };
 
 const key = ([name, shape, kind]: Entry) => `${name} [${shape.join(", ")}] ${kind}`;
 
