@@ -2,14 +2,28 @@
 # Whole torchvision networks run by PyTorch on weights generated from a formula (the
 # twin of test/support/seeded-weights.ts, so the weights need not travel) and on an input
 # generated the same way, for test/runtime/torch-networks.test.ts: ConvNeXt-Tiny,
-# MobileNetV3-Small and ShuffleNetV2 x0.5 on a 3x64x64 input, in eval mode.
+# MobileNetV3-Small, ShuffleNetV2 x0.5, SSDlite (its head's two outputs), the U-Net of
+# scripts/gen-torch-networks.py on a 3x64x64 input, DeepLabV3 with its auxiliary head on
+# 3x48x48, in eval mode. Outputs over 4096 values are kept at a stride (every k-th value).
 #   /usr/bin/python3 scripts/gen-torch-network-values.py  ->  test/fixtures/torch-network-values.json
-import json, os
+import importlib.util, json, os
 import numpy as np
 import torch
 import torchvision
 
-NETWORKS = [("convnext_tiny", 64), ("mobilenet_v3_small", 64), ("shufflenet_v2_x0_5", 64)]
+here = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("networks", os.path.join(here, "gen-torch-networks.py"))
+networks = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(networks)  # its UNet, and its constructors of DeepLabV3 and SSDlite
+
+NETWORKS = [
+    ("convnext_tiny", 64, lambda: torchvision.models.convnext_tiny(weights=None)),
+    ("mobilenet_v3_small", 64, lambda: torchvision.models.mobilenet_v3_small(weights=None)),
+    ("shufflenet_v2_x0_5", 64, lambda: torchvision.models.shufflenet_v2_x0_5(weights=None)),
+    ("ssdlite320_mobilenet_v3_large", 64, networks.ssd("ssdlite320_mobilenet_v3_large")),
+    ("unet", 64, lambda: networks.UNet()),
+    ("deeplabv3_resnet50_aux", 48, networks.seg("deeplabv3_resnet50", aux_loss=True)),
+]
 
 
 def name_seed(name):
@@ -51,21 +65,27 @@ def seeded_tensor(name, shape):
 
 def main():
     cases = []
-    for name, size in NETWORKS:
-        model = getattr(torchvision.models, name)(weights=None).eval()
+    for name, size, ctor in NETWORKS:
+        model = ctor().eval()
         model.load_state_dict({k: seeded_tensor(k, list(v.shape)) for k, v in model.state_dict().items()})
         x = torch.from_numpy(seeded_uniform("input", 3 * size * size).astype(np.float32).reshape(1, 3, size, size))
         with torch.no_grad():
             y = model(x)
-        cases.append({"network": name, "input": [3, size, size], "output": list(y.shape[1:]),
-                      "y": [float(v) for v in y.flatten().tolist()]})
-        print(name, float(y.abs().max()), flush=True)
+        outputs = []
+        for key, t in (y.items() if isinstance(y, dict) else [(None, y)]):
+            flat = t.flatten()
+            stride = max(1, -(-flat.numel() // 4096))
+            outputs.append({"name": key, "shape": list(t.shape[1:]), "stride": stride, "scale": float(flat.abs().max()),
+                            "y": [float(v) for v in flat[::stride].tolist()]})
+        cases.append({"network": name, "input": [3, size, size], "outputs": outputs})
+        print(name, [(o["name"], o["shape"], o["scale"]) for o in outputs], flush=True)
     out = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "torch-network-values.json")
     with open(out, "w") as f:
         json.dump({"generator": "scripts/gen-torch-network-values.py", "torch": torch.__version__,
                    "torchvision": torchvision.__version__,
                    "note": "outputs of whole networks on weights and input from test/support/seeded-weights.ts's formula "
-                           "(the input: seededUniform('input', 3 * size * size), unscaled, in [-1, 1))",
+                           "(the input: seededUniform('input', 3 * size * size), unscaled, in [-1, 1)); each output: its dict key (None for "
+                           "a tensor), shape, the largest magnitude of all its values (scale), and every stride-th value (y)",
                    "cases": cases}, f)
         f.write("\n")
 
