@@ -1,6 +1,7 @@
 // netc: the command line. Each command lives in its own file and is thin: it parses
 // flags, calls the compiler, prints.
 import { check, checkHelp } from "./check.js";
+import { draw, drawHelp } from "./draw.js";
 import { fmt, fmtHelp } from "./fmt.js";
 import { run, runHelp } from "./run.js";
 import { bench, benchHelp } from "./bench.js";
@@ -10,6 +11,7 @@ import { convolutionizeCommand, convolutionizeHelp } from "./convolutionize.js";
 import { exportCommand, exportHelp } from "./export.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
+import { playground, playgroundHelp } from "./playground.js";
 import { isFsError, PathError, pathErrorOf } from "../runtime/io-safety.js";
 import { summary, summaryHelp } from "./summary.js";
 
@@ -17,6 +19,7 @@ export const commands: Record<string, { run: (argv: string[], out: Out) => Promi
   check: { run: check, help: checkHelp },
   summary: { run: summary, help: summaryHelp },
   list: { run: list, help: listHelp },
+  draw: { run: draw, help: drawHelp },
   fmt: { run: fmt, help: fmtHelp },
   run: { run, help: runHelp },
   bench: { run: bench, help: benchHelp },
@@ -24,6 +27,7 @@ export const commands: Record<string, { run: (argv: string[], out: Out) => Promi
   backends: { run: backends, help: backendsHelp },
   convolutionize: { run: convolutionizeCommand, help: convolutionizeHelp },
   export: { run: exportCommand, help: exportHelp },
+  playground: { run: playground, help: playgroundHelp },
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -34,6 +38,7 @@ commands:
   check FILE...     check files: syntax, names, shapes (exit 1 on errors)
   summary NET       layer table with shapes, parameters and MACs (--json for JSON)
   list              the bundled networks
+  draw NET          the network as a picture: SVG, PNG or Graphviz DOT (--depth, -o FILE)
   fmt FILE...       format files canonically (--check, --write)
   run NET           run a network on an image or .npy array, with safetensors weights
   bench NET         inference throughput (--batch, --backend, --profile, --json)
@@ -41,6 +46,7 @@ commands:
   backends          where networks can run here: GPU adapters, CPU backends
   convolutionize NET  rewrite linear layers as convolutions (dense prediction)
   export NET        write the network and its weights as an ONNX model (--format onnx -o FILE)
+  playground        serve the browser playground: edit, check and run networks (--port, --host)
 
 Run \`netc <command> --help\` for a command's options.`;
 

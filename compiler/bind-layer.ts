@@ -55,7 +55,7 @@ export function bindLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Te
   if (op.name === "linear" && shape && input.shape?.length === 3 && !afterPermute(g, input)) g.report(linearOnImage(g, s, input));
   g.countExactly(result, s.span);
   const node = { op: op.name, name: "", attrs, inputs: [input.node], shape, weights: result.weights ?? [], macs: result.macs ?? 0, span: s.span };
-  node.name = childName(cx.naming, s.label);
+  node.name = childName(cx.naming, s.label, cx.graph);
   return g.addNode(node, cx.naming, s.label?.name ?? op.name);
 }
 

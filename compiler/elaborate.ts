@@ -154,7 +154,7 @@ export class Elaborator {
   private enter(s: { label?: A.Label; span: Span }, type: string, ctx: Ctx, label = s.label): Ctx {
     const env = new Env(ctx.env);
     if (!label) return { ...ctx, env };
-    return { env, frame: ctx.frame, naming: openModule(ctx.naming, label, type, "group", s.span) };
+    return { env, frame: ctx.frame, naming: openModule(ctx.naming, label, type, "group", s.span, this.graph) };
   }
 
   private input(s: A.InputStmt, ctx: Ctx): Tensor {
@@ -210,7 +210,7 @@ export class Elaborator {
       const v = a ? this.eval(a.value, ctx, input) : evaluate(p.default!, { env, scope, incoming: { kind: "tensor", shape: input.shape } });
       env.set(p.name, v);
     }
-    const name = childName(ctx.naming, s.label);
+    const name = childName(ctx.naming, s.label, this.graph);
     const module: ModuleNode = { name, label: s.label?.name ?? name.slice(name.lastIndexOf(".") + 1), type: decl.name, kind: "block", children: [], span: s.span, args: Object.fromEntries(decl.params.map((p) => [p.name, env.get(p.name)!])) };
     ctx.naming.module.children.push(module);
     const frame: Frame = { scope, labels: new Map([["input", input]]), depth: ctx.frame.depth + 1, block: decl.name, callSite: s.span, parent: ctx.frame };

@@ -38,22 +38,21 @@ export interface Frame {
 }
 
 /** The next child's name: its label, or its position in the enclosing module. */
-export function childName(naming: Naming, label?: A.Label): string {
+export function childName(naming: Naming, label: A.Label | undefined, graph: GraphBuilder): string {
   const index = naming.counter.n++;
   const name = naming.prefix + (label ? label.name : String(index));
   // PyTorch's module tree cannot hold two children of one name (their weights' names
   // would collide). Merges are not modules.
-  const twin = label && naming.module.children.find((c) => c.name === name && !(c.kind === "layer" && ["add", "mul", "concat"].includes(c.type)));
+  const twin = label && graph.childNamed(naming.module, name);
   if (twin)
     throw new EvalError(`the label \`${label.name}\` is used twice in ${naming.module.name ? `\`${naming.module.name}\`` : "this network"}`, label.span, Codes.duplicate,
       "PyTorch's modules cannot have two children of one name: their weights would have the same names", { span: twin.span, message: `\`${name}\` is first used here` });
   return name;
 }
 
-
 /** Opens a child module named by `label` and returns the naming inside it. */
-export function openModule(naming: Naming, label: A.Label, type: string, kind: ModuleNode["kind"], span: Span): Naming {
-  const name = childName(naming, label);
+export function openModule(naming: Naming, label: A.Label, type: string, kind: ModuleNode["kind"], span: Span, graph: GraphBuilder): Naming {
+  const name = childName(naming, label, graph);
   const module: ModuleNode = { name, label: label.name, type, kind, children: [], span };
   naming.module.children.push(module);
   return { prefix: `${name}.`, counter: { n: 0 }, module };
@@ -78,6 +77,19 @@ export class GraphBuilder {
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
   private readonly totals = { values: 0, macs: 0 };
+  /** Each module's children by name (merges left out), indexed as they are added. */
+  private readonly childIndex = new WeakMap<ModuleNode, { seen: number; names: Map<string, ModuleNode> }>();
+
+  /** The child of `module` named `name`, other than a merge (which is not a module). */
+  childNamed(module: ModuleNode, name: string): ModuleNode | undefined {
+    let index = this.childIndex.get(module);
+    if (!index) this.childIndex.set(module, (index = { seen: 0, names: new Map() }));
+    for (; index.seen < module.children.length; index.seen++) {
+      const c = module.children[index.seen];
+      if (!(c.kind === "layer" && ["add", "mul", "concat"].includes(c.type)) && !index.names.has(c.name)) index.names.set(c.name, c);
+    }
+    return index.names.get(name);
+  }
 
   addNode(n: Omit<IRNode, "id">, naming: Naming, label: string): Tensor {
     if (this.nodes.length >= LIMITS.nodes)

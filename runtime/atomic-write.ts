@@ -108,6 +108,17 @@ const modeOf = (path: string) => {
   }
 };
 
+/** An error about the temporary file, told about the file the user named (ours is not theirs to know). */
+function asTargetError(e: unknown, tmp: string, path: string): unknown {
+  const err = e as NodeJS.ErrnoException & { dest?: string };
+  if (err?.path === tmp) {
+    err.path = path;
+    err.message = err.message.replace(tmp, path);
+    if (err.dest) delete err.dest;
+  }
+  return e;
+}
+
 /** Writes `data` to `path` atomically (synchronously): through links, keeping the mode. */
 export function writeFileAtomicallySync(path: string, data: string | Uint8Array) {
   const target = writeTarget(path);
@@ -125,7 +136,7 @@ export function writeFileAtomicallySync(path: string, data: string | Uint8Array)
     } catch {
       // never made
     }
-    throw e;
+    throw asTargetError(e, tmp, path);
   } finally {
     live.delete(tmp);
   }
@@ -144,7 +155,7 @@ export async function writeFileAtomically(path: string, data: string | Uint8Arra
     await rename(tmp, target);
   } catch (e) {
     await unlink(tmp).catch(() => {});
-    throw e;
+    throw asTargetError(e, tmp, path);
   } finally {
     live.delete(tmp);
   }

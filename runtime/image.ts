@@ -86,7 +86,17 @@ export function preprocessImage(bytes: Uint8Array, file: string, options: ImageO
   }
   if (std.some((s) => !(s !== 0 && Number.isFinite(s)))) fail(`std must be finite and non-zero, got [${std.join(", ")}]`);
 
-  let img = decode(bytes, file);
+  return preprocessPixels(decode(bytes, file), file, options);
+}
+
+/** The same for pixels decoded already (by a browser's decoder, say): RGB, 3 channels. */
+export function preprocessPixels(img: Pixels, file: string, options: ImageOptions = {}): ImageTensor {
+  const fail = (detail: string): never => {
+    throw new ImageError(file, detail);
+  };
+  const gray = options.grayscale ?? false;
+  const mean = options.mean ?? (gray ? [0] : IMAGENET_MEAN);
+  const std = options.std ?? (gray ? [1] : IMAGENET_STD);
   if (gray) img = toGray(img);
 
   const resize = options.resize === undefined ? 256 : options.resize;

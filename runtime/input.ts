@@ -5,7 +5,7 @@
 // size (3xHxW) takes the image as it is, unless resize or crop say otherwise.
 import { readFileSync } from "node:fs";
 import type { Dim } from "../compiler/symbolic.js";
-import { loadImage } from "./image.js";
+import { loadImage, type ImageOptions } from "./image.js";
 import { NpyError, readNpy } from "./npy.js";
 
 export interface InputOptions {
@@ -24,7 +24,6 @@ export interface InputArray {
 
 /** Reads `path` as the input of a network declared with `declared` (C x H x W, maybe symbolic). */
 export async function loadInput(path: string, declared: Dim[], opts: InputOptions = {}): Promise<InputArray> {
-  const symbolic = declared.some((d) => typeof d !== "number");
   const want = declared.map((d) => (typeof d === "number" ? d : 0));
   if (path.endsWith(".npy")) {
     let bytes: Uint8Array;
@@ -37,14 +36,21 @@ export async function loadInput(path: string, declared: Dim[], opts: InputOption
     if (a.shape.length === want.length) return { shape: [1, ...a.shape], data: a.data }; // one sample, no batch axis
     return a;
   }
+  return loadImage(path, imageOptions(declared, opts));
+}
+
+/** How an image is prepared for a network declared with `declared` (see the top of this file). */
+export function imageOptions(declared: Dim[], opts: InputOptions = {}): ImageOptions {
+  const symbolic = declared.some((d) => typeof d !== "number");
+  const want = declared.map((d) => (typeof d === "number" ? d : 0));
   const size = (s: number | undefined) => (s === undefined ? undefined : s === 0 ? null : s);
   const imagenet = want[1] === 224 && want[2] === 224;
   const explicit = opts.resize !== undefined || opts.crop !== undefined;
-  return loadImage(path, {
+  return {
     resize: explicit || imagenet ? size(opts.resize) : symbolic ? null : [want[1], want[2]],
     crop: explicit || imagenet ? size(opts.crop) : null,
     mean: opts.mean,
     std: opts.std,
     grayscale: want[0] === 1,
-  });
+  };
 }

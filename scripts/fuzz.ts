@@ -1,11 +1,11 @@
 // npm run fuzz [-- --count N --seed S --jobs J --timeout SECONDS]: the grammar-mutation
 // fuzzer's long run (scripts/fuzz-lib.ts). Mutants are checked in worker processes, a
 // batch each, every one compiled; a worker that does not finish a mutant within the
-// timeout is a hang: it is killed, the mutant is reported, and the run goes on after it.
+// timeout (of CPU time, so that a loaded machine is no hang) is a hang: it is killed, the mutant is reported, and the run goes on after it.
 // Failures are written to fuzz-failures/ (the mutant's text and what went wrong); the
 // exit status is 1 if there are any.
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +13,17 @@ import { parseArgs } from "node:util";
 import { check, mutant, seeds } from "./fuzz-lib.js";
 
 process.env.NETC_NO_CACHE = "1";
+
+/** A process's CPU time (user + system) in seconds, from /proc; undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
 const { values } = parseArgs({
   options: {
     count: { type: "string" }, seed: { type: "string" }, jobs: { type: "string" }, timeout: { type: "string" },
@@ -57,12 +68,19 @@ if (values.worker) {
     new Promise<void>((resolve) => {
       const child = spawn(process.execPath, [script, "--worker", "--seed", String(seed), "--from", String(from), "--to", String(to)], { stdio: ["ignore", "pipe", "inherit"] });
       let current = from;
-      let timer: NodeJS.Timeout;
+      // The watchdog counts the worker's CPU time, not the clock: on a loaded machine a
+      // slow mutant is not a hang. (Ten times the limit on the clock still is one.)
+      let startCpu = cpuSeconds(child.pid);
+      let startWall = Date.now();
       const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => child.kill("SIGKILL"), timeout);
+        startCpu = cpuSeconds(child.pid);
+        startWall = Date.now();
       };
-      arm();
+      const timer = setInterval(() => {
+        const cpu = cpuSeconds(child.pid);
+        const overCpu = cpu !== undefined && startCpu !== undefined && (cpu - startCpu) * 1000 > timeout;
+        if (overCpu || Date.now() - startWall > 10 * timeout) child.kill("SIGKILL");
+      }, 1000);
       let buffer = "";
       child.stdout.on("data", (chunk: Buffer) => {
         buffer += chunk.toString();
@@ -81,12 +99,12 @@ if (values.worker) {
         }
       });
       child.on("exit", (code, signal) => {
-        clearTimeout(timer);
+        clearInterval(timer);
         if (signal === "SIGKILL" || code !== 0) {
           // a hang (killed by the watchdog) or a crash of the process itself
           done++;
           if (signal === "SIGKILL") hangs.push(current);
-          report(current, signal === "SIGKILL" ? `hang: no result in ${timeout / 1000} s` : `the worker exited with ${code}`);
+          report(current, signal === "SIGKILL" ? `hang: no result in ${timeout / 1000} s of CPU time` : `the worker exited with ${code}`);
           if (current + 1 < to) return runBatch(current + 1, to).then(resolve);
         }
         resolve();
