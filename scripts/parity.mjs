@@ -16,7 +16,8 @@ const { values: flags, positionals } = parseArgs({ allowPositionals: true, optio
 const names = positionals.length
   ? positionals
   : ["alexnet", "vgg11_bn", "resnet50", "resnext50_32x4d", "wide_resnet50_2", "densenet121", "googlenet", "inception_v3",
-     "squeezenet1_0", "squeezenet1_1", "mobilenet_v2", "efficientnet_b0"];
+     "squeezenet1_0", "squeezenet1_1", "mobilenet_v2", "efficientnet_b0",
+     "mobilenet_v3_large", "mobilenet_v3_small", "shufflenet_v2_x1_0", "regnet_x_400mf", "regnet_y_400mf", "mnasnet1_0"];
 const dir = mkdtempSync(join(tmpdir(), "netc-parity-"));
 const py = spawnSync("/usr/bin/python3", [new URL("./parity-torchvision.py", import.meta.url).pathname, dir, ...names], { stdio: ["ignore", "ignore", "inherit"] });
 if (py.status !== 0) {
