@@ -1,50 +1,38 @@
 // netc bench NET: inference throughput on random input, random weights.
 import { availableParallelism } from "node:os";
-import { parseArgs } from "node:util";
-import { backendChoice, backendFlags, backendHelp, inferenceChoice } from "./backend-flags.js";
+import { backendChoice, backendOptions, inferenceChoice } from "./backend-flags.js";
 import type { Graph } from "../compiler/ir.js";
 import type { BackendName } from "../runtime/backend.js";
-import { compileNet, EXIT, UsageError, type Out } from "./io.js";
+import { compileOptionsOf, compileWithFlags, EXIT, UsageError, type Out } from "./io.js";
+import { defineCommand, intFlag, networkOptions } from "./options.js";
 import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 
-export const benchHelp = `usage: netc bench NET [--batch B] [--threads T] [--iterations N] [--backend B] [--adapter A]
-                  [--profile] [--json]
-
-Times NET's inference (batch norm folded, activations fused) on random input with
+export const benchCommand = defineCommand({
+  name: "bench",
+  args: `NET [--batch B] [--threads T] [--iterations N] [--backend B] [--adapter A]
+[--profile] [--json]`,
+  summary: "inference throughput (--batch, --backend, --profile, --json)",
+  description: `Times NET's inference (batch norm folded, activations fused) on random input with
 random weights: the median time of a batch over N runs after two warm-up runs. On a
 CPU backend a batch is split across T threads (default: every core; the wasm backend
-uses one per thread); on webgpu it runs whole on the GPU.
-
-options:
-  --network NAME     the network of the file (default: its last)
-  --batch B          images per batch (default 1)
-  --threads T        threads sharing a batch (default: the number of cores)
-  --iterations N     timed runs (default 5)
-${backendHelp(21)}
-  --profile          webgpu: after warm-up, count one forward pass's GPU work: dispatches
-                     by kernel, bytes uploaded and read back, shaders compiled
-  --json             print { network, backend, device, batch, msPerBatch, imagesPerSecond, runs }
-  -h, --help         show this help`;
-
-export async function bench(argv: string[], out: Out): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      network: { type: "string" }, batch: { type: "string" }, iterations: { type: "string" }, ...backendFlags,
-      threads: { type: "string" }, profile: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) return out.stdout(benchHelp), EXIT.ok;
-  const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
-  if (!(Number.isInteger(threads) && threads > 0)) throw new UsageError("--threads takes a positive whole number");
+uses one per thread); on webgpu it runs whole on the GPU.`,
+  options: [
+    ...networkOptions,
+    { name: "batch", value: "B", help: "images per batch (default 1, or the batch of a 4-dimensional --input)" },
+    { name: "threads", value: "T", help: "threads sharing a batch (default: the number of cores)" },
+    { name: "iterations", value: "N", help: "timed runs (default 5)" },
+    ...backendOptions,
+    { name: "profile", help: `webgpu: after warm-up, count one forward pass's GPU work: dispatches
+by kernel, bytes uploaded and read back, shaders compiled` },
+    { name: "json", help: "print { network, backend, device, batch, msPerBatch, imagesPerSecond, runs }" },
+  ],
+  async run({ values, positionals }, out) {
+  const threads = intFlag("threads", values.threads, 1) ?? availableParallelism();
   if (positionals.length !== 1) throw new UsageError("netc bench needs exactly one NET");
-  const batch = Number(values.batch ?? 1);
-  const iterations = Number(values.iterations ?? 5);
-  if (!(Number.isInteger(batch) && batch > 0)) throw new UsageError("--batch takes a positive whole number");
-  if (!(Number.isInteger(iterations) && iterations > 0)) throw new UsageError("--iterations takes a positive whole number");
+  const batch = intFlag("batch", values.batch, 1) ?? compileOptionsOf(values).batch ?? 1;
+  const iterations = intFlag("iterations", values.iterations, 1) ?? 5;
   const asked = backendChoice(values);
-  const compiled = await compileNet(positionals[0], values.network, out);
+  const compiled = await compileWithFlags(positionals[0], values, out);
   if ("code" in compiled) return compiled.code;
   const choice = await inferenceChoice(asked);
   const graph = compiled.graph;
@@ -74,7 +62,8 @@ export async function bench(argv: string[], out: Out): Promise<number> {
     out.stderr(`netc bench: ${e.message}`);
     return EXIT.errors;
   }
-}
+  },
+});
 
 type Runtime = typeof import("../runtime/index.js");
 interface Settings { batch: number; iterations: number; threads: number; choice: ReturnType<typeof backendChoice>; profile: boolean; json: boolean }

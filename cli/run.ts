@@ -1,61 +1,58 @@
 // netc run NET --input X: executes a network on an image or a .npy array, with weights
 // from a safetensors file, and prints the top classes or writes the output.
-import { parseArgs } from "node:util";
 import { formatShape } from "../compiler/values.js";
-import { backendChoice, backendFlags, backendHelp, inferenceChoice } from "./backend-flags.js";
-import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { backendChoice, backendOptions, inferenceChoice } from "./backend-flags.js";
+import { compileWithFlags, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { defineCommand, type OptionSpec, type Values, intFlag, networkOptions } from "./options.js";
 import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 import { countNonFinite, nonFiniteTensors } from "../runtime/finite.js";
 import { checkOutputPath } from "../runtime/io-safety.js";
 
-export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
-                [--labels FILE|imagenet] [--backend B] [--adapter A] [options]
+const options = [
+  networkOptions[0],
+  networkOptions[2],
+  { name: "weights", value: "FILE", help: "safetensors weights, names as in `netc summary NET --json`" },
+  { name: "strict", value: "false", help: "load what fits and report the rest (default: every tensor must match)" },
+  { name: "input", value: "FILE", help: "the image or .npy array (its shape sets a 3xHxW network's size)" },
+  { name: "output", value: "FILE", help: `write the output as a float32 .npy array; a network of several
+outputs writes its first to FILE and each other one beside it,
+named after it (y.npy, y.aux1.npy, y.aux2.npy)` },
+  { name: "top", value: "K", help: "print the K most probable classes (default 5 for a class vector)" },
+  { name: "labels", value: "FILE|imagenet", help: "class names: a text file with one name per line, or imagenet" },
+  ...backendOptions,
+  { name: "resize", value: "N", help: `image: shorter side resized to N first (default 256 for 224x224
+networks, else resized to the network's input size; 0 skips)` },
+  { name: "crop", value: "N", help: "image: center crop to N x N (default 224 for 224x224 networks; 0 skips)" },
+  { name: "mean", value: "a,b,c", help: "image: normalisation mean (default ImageNet's)" },
+  { name: "std", value: "a,b,c", help: "image: normalisation standard deviation (default ImageNet's)" },
+  { name: "allow-nonfinite", help: "NaN or infinite outputs are reported but not an error (exit 0)" },
+] as const satisfies readonly OptionSpec[];
+type RunValues = Values<typeof options>;
 
-Runs NET (a .net file or a bundled network) in inference mode on X: a JPEG or PNG
+export const runCommand = defineCommand({
+  name: "run",
+  args: `NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
+[--labels FILE|imagenet] [--backend B] [--adapter A] [options]`,
+  summary: "run a network on an image or .npy array, with safetensors weights",
+  description: `Runs NET (a .net file or a bundled network) in inference mode on X: a JPEG or PNG
 image, preprocessed like torchvision's ImageNet transform (resize the shorter side
 to 256, center-crop 224, scale to [0, 1], normalise), or a float32 .npy array in NCHW
 layout. Weights are loaded by name from a safetensors file in PyTorch's layout; without
---weights the network runs on PyTorch-style random initial weights.
+--weights the network runs on PyTorch-style random initial weights.`,
+  options,
+  run: ({ values, positionals }, out) => run(values, positionals, out),
+});
 
-options:
-  --network NAME        the network of the file (default: its last)
-  --weights FILE        safetensors weights, names as in \`netc summary NET --json\`
-  --strict false        load what fits and report the rest (default: every tensor must match)
-  --input FILE          the image or .npy array
-  --output FILE         write the output as a float32 .npy array; a network of several
-                        outputs writes its first to FILE and each other one beside it,
-                        named after it (y.npy, y.aux1.npy, y.aux2.npy)
-  --top K               print the K most probable classes (default 5 for a class vector)
-  --labels FILE|imagenet  class names: a text file with one name per line, or imagenet
-${backendHelp(24)}
-  --resize N            image: shorter side resized to N first (default 256 for 224x224
-                        networks, else resized to the network's input size; 0 skips)
-  --crop N              image: center crop to N x N (default 224 for 224x224 networks; 0 skips)
-  --mean a,b,c          image: normalisation mean (default ImageNet's)
-  --std a,b,c           image: normalisation standard deviation (default ImageNet's)
-  --allow-nonfinite     NaN or infinite outputs are reported but not an error (exit 0)
-  -h, --help            show this help`;
 
-export async function run(argv: string[], out: Out): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      network: { type: "string" }, weights: { type: "string" }, strict: { type: "string" }, input: { type: "string" },
-      output: { type: "string" }, top: { type: "string" }, labels: { type: "string" }, ...backendFlags,
-      resize: { type: "string" }, crop: { type: "string" }, mean: { type: "string" }, std: { type: "string" },
-      "allow-nonfinite": { type: "boolean" }, help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) return out.stdout(runHelp), EXIT.ok;
+async function run(values: RunValues, positionals: string[], out: Out): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("netc run needs exactly one NET");
   if (!values.input) throw new UsageError("netc run needs --input (an image or a .npy array)");
   if (values.strict !== undefined && !["true", "false"].includes(values.strict)) throw new UsageError("--strict takes true or false");
-  const top = values.top === undefined ? undefined : Number(values.top);
-  if (top !== undefined && !(Number.isInteger(top) && top > 0)) throw new UsageError("--top takes a positive whole number");
+  const top = intFlag("top", values.top, 1);
 
   if (values.output) checkOutputPath(values.output, "the output");
-  let compiled = await compileNet(positionals[0], values.network, out);
+  const flags = { network: values.network, set: values.set };
+  let compiled = await compileWithFlags(positionals[0], flags, out);
   if ("code" in compiled) return compiled.code;
 
   const rt = await import("../runtime/index.js");
@@ -73,7 +70,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
     if (x.shape.includes(0)) throw new rt.RuntimeError(`${values.input} holds no values (shape ${x.shape.join("x")}): nothing to run`);
     if (symbolic) {
       // A network of any size (3xHxW, a convolutionized classifier) is compiled for this input.
-      compiled = await compileNet(positionals[0], values.network, out, { input: x.shape.slice(1).join("x") });
+      compiled = await compileWithFlags(positionals[0], flags, out, { input: x.shape.slice(1).join("x") });
       if ("code" in compiled) return compiled.code;
     }
     const graph = compiled.graph;
@@ -144,7 +141,7 @@ export function outputPath(first: string, name: string): string {
 
 type Runtime = typeof import("../runtime/index.js");
 
-function inputOptions(v: Record<string, string | boolean | undefined>) {
+function inputOptions(v: RunValues) {
   const list = (s: unknown) => (s === undefined ? undefined : String(s).split(",").map(Number));
   const num = (s: unknown) => (s === undefined ? undefined : Number(s));
   return { resize: num(v.resize), crop: num(v.crop), mean: list(v.mean), std: list(v.std) };

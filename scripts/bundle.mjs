@@ -15,7 +15,7 @@ await build({
   format: "esm",
   target: "node20",
   outdir: "dist/bundle",
-  external: ["chevrotain", "prettier", "@tensorflow/*", "webgpu", "sharp", "jpeg-js", "pngjs", "fast-png", "mnist", "onnxruntime-node", "protobufjs", "protobufjs/*"],
+  external: ["chevrotain", "commander", "prettier", "@tensorflow/*", "webgpu", "sharp", "jpeg-js", "pngjs", "fast-png", "mnist", "onnxruntime-node", "protobufjs", "protobufjs/*"],
   logLevel: "warning",
 });
 
