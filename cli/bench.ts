@@ -46,7 +46,10 @@ by kernel, bytes uploaded and read back, shaders compiled` },
     // the network exported to ONNX and timed in onnxruntime-node (export/onnx/session.ts)
     const ox = await import("../export/onnx/session.js");
     try {
-      const r = await ox.benchOnnx(graph, { batch, iterations, backend: choice[0], threads: values.threads === undefined ? undefined : threads });
+      const progress = progressLine(!values.json && !!process.stderr.isTTY);
+      const onRun = (i: number, times: readonly number[]) => progress(progressText(i, iterations, times));
+      const r = await ox.benchOnnx(graph, { batch, iterations, backend: choice[0], threads: values.threads === undefined ? undefined : threads, onRun });
+      progress(undefined);
       return printResult(out, !!values.json, { network: graph.network, backend: r.backend, batch, threads: r.threads, times: r.times });
     } catch (e) {
       if (!(e instanceof ox.OnnxRuntimeError || e instanceof ox.ExportError)) throw e;
@@ -79,14 +82,17 @@ async function measure(rt: Runtime, graph: Graph, o: Settings, out: Out): Promis
   const inputs = graph.inputs.map((p) => tf.randomNormal([batch, ...(graph.nodes[p.node].shape as number[])]));
   const times: number[] = [];
   let profile: Awaited<ReturnType<typeof rt.profileForward>> | undefined;
+  const progress = progressLine(!o.json && !!process.stderr.isTTY);
   try {
     for (let i = 0; i < iterations + 2; i++) {
+      progress(progressText(i, iterations, times));
       const t = performance.now();
       const ys = await parallel.forward(inputs);
       await Promise.all(ys.map((y) => y.data()));
       tf.dispose(ys);
       if (i >= 2) times.push(performance.now() - t);
     }
+    progress(undefined);
     if (o.profile) profile = await rt.profileForward(model, inputs);
   } finally {
     await parallel.close(); // workers would keep the process alive
@@ -94,6 +100,21 @@ async function measure(rt: Runtime, graph: Graph, o: Settings, out: Out): Promis
     model.dispose();
   }
   return printResult(out, o.json, { network: graph.network, backend: tf.getBackend(), device: rt.backendDescription(), batch, threads: used, times, profile, formatGpuCounts: rt.formatGpuCounts });
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Where the timing loop is: warm-up runs 0 and 1, then the timed runs with the time left. */
+function progressText(i: number, iterations: number, times: readonly number[]): string {
+  if (i < 2) return `warm-up ${i + 1}/2`;
+  return `run ${i - 1}/${iterations}${times.length ? `, about ${Math.ceil(((iterations - times.length) * median(times)) / 1000)}s left` : ""}`;
+}
+
+/** A line redrawn in place on a terminal (stderr), nothing when piped; undefined clears it. */
+function progressLine(tty: boolean) {
+  return (text: string | undefined) => {
+    if (tty) process.stderr.write(text === undefined ? "\r\x1b[K" : `\r\x1b[Knetc bench: ${text}`);
+  };
 }
 
 interface Result {
@@ -109,7 +130,7 @@ interface Result {
 
 function printResult(out: Out, json: boolean, r: Result): number {
   const { network, backend, device, batch, threads: used, times, profile, formatGpuCounts } = r;
-  const ms = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const ms = median(times);
   const result = { network, backend, ...(device ? { device } : {}), batch, threads: used, msPerBatch: +ms.toFixed(2), imagesPerSecond: +((1000 * batch) / ms).toFixed(2), runs: times.map((t) => +t.toFixed(2)), ...(profile ? { profile } : {}) };
   if (json) out.stdout(JSON.stringify(result));
   else {

@@ -157,12 +157,17 @@ function labelsOf(rt: Runtime, spec: string | undefined): string[] | undefined {
   }
 }
 
-/** Softmax probabilities of the first sample's class scores, best first. */
+/** Softmax probabilities of each sample's class scores, best first, under a header row. */
 function printTop(rt: Runtime, out: Out, scores: Float32Array, shape: number[], k: number, labels?: string[]) {
   const n = shape[shape.length - 1];
+  const samples = shape.length > 1 ? shape[0] : 1;
   if (labels && labels.length !== n) out.stderr(`netc run: ${labels.length} labels for ${n} classes`);
-  for (const r of rt.topClasses(scores, shape, k))
-    out.stdout(`${String(r.index).padStart(5)}  ${(100 * r.probability).toFixed(2).padStart(6)}%  ${r.score.toFixed(4).padStart(9)}  ${labels?.[r.index] ?? ""}`.trimEnd());
+  for (let s = 0; s < samples; s++) {
+    if (samples > 1) out.stdout(`${s ? "\n" : ""}sample ${s}:`);
+    out.stdout(`${"class".padStart(5)}  ${"prob".padStart(7)}  ${"score".padStart(9)}${labels ? "  label" : ""}`);
+    for (const r of rt.topClasses(scores.subarray(s * n, (s + 1) * n), [1, n], k))
+      out.stdout(`${String(r.index).padStart(5)}  ${(100 * r.probability).toFixed(2).padStart(6)}%  ${r.score.toFixed(4).padStart(9)}  ${labels?.[r.index] ?? ""}`.trimEnd());
+  }
 }
 
 /** Dense prediction: the grid of each cell's top class, then the averaged scores ranked. */

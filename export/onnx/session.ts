@@ -151,7 +151,7 @@ export async function runOnce(
  */
 export async function benchOnnx(
   graph: Graph,
-  opts: { batch: number; iterations: number; backend?: string; threads?: number },
+  opts: { batch: number; iterations: number; backend?: string; threads?: number; onRun?: (run: number, times: readonly number[]) => void },
 ): Promise<{ backend: string; threads: number; times: number[] }> {
   const providers = await providersFor(opts.backend ?? "onnxruntime");
   const session = await createOnnxSession(graph, randomStateDict(graph), { providers, threads: opts.threads });
@@ -165,6 +165,7 @@ export async function benchOnnx(
   const times: number[] = [];
   try {
     for (let i = 0; i < opts.iterations + 2; i++) {
+      opts.onRun?.(i, times); // runs 0 and 1 warm up
       const t = performance.now();
       await session.run(inputs);
       if (i >= 2) times.push(performance.now() - t);
