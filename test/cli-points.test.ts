@@ -15,7 +15,7 @@ describe("run on an .npy of N samples (point 5)", () => {
   it("prints each sample's top classes under a header row; each top class is PyTorch's", () => {
     const r = netc(["run", join(parity, "lenet5.net"), "--weights", join(parity, "lenet5.safetensors"), "--input", join(parity, "lenet5.input.npy"), "--top", "2"], 60_000);
     expect(r.code, r.stderr).toBe(0);
-    const torch = readNpy(readFileSync(join(parity, "lenet5.output.npy"))); // PyTorch's logits (scripts/gen-parity-fixtures.py)
+    const torch = readNpy(readFileSync(join(parity, "lenet5.output.npy")), "lenet5.output.npy"); // PyTorch's logits (scripts/gen-parity-fixtures.py)
     const [n, c] = torch.shape;
     expect(n).toBe(2);
     const blocks = r.stdout.trim().split("\n\n");

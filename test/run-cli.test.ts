@@ -174,7 +174,8 @@ describe("dense prediction", () => {
     expect(lines[0]).toBe("class map 4x4 (top class of each cell):");
     expect(lines.slice(1, 5).every((l) => l.trim().split(/\s+/).length === 4)).toBe(true);
     expect(lines[5]).toBe("averaged over the 16 cells:");
-    expect(lines).toHaveLength(8);
+    expect(lines[6]).toMatch(/^class\s+prob\s+score$/); // the header row, then the top 2
+    expect(lines).toHaveLength(9);
   });
 });
 
