@@ -84,8 +84,10 @@ export async function format(text: string, opts: { file?: string; width?: number
 }
 
 export interface LoadOptions {
-  /** A safetensors state dict, names as in summaryObject(net).tensors (default: random initial weights). */
+  /** A safetensors file or a PyTorch state dict (.pth/.pt), names as in summaryObject(net).tensors (default: random initial weights). */
   weights?: string;
+  /** Renames of the file's tensors, in order: "FROM=TO", FROM a regular expression. */
+  rename?: string[];
   /** false: load the tensors that fit and keep initial weights for the rest. */
   strict?: boolean;
   /** Where it runs: auto (default), webgpu, wasm, cpu, tensorflow. */
@@ -97,7 +99,7 @@ export async function loadModel(net: Network, opts: LoadOptions = {}): Promise<M
   const rt = await import("../runtime/index.js");
   await rt.useBackend(opts.backend ?? "auto");
   const model = new rt.Model(net.graph);
-  if (opts.weights) model.loadStateDict(await rt.loadSafetensors(opts.weights), { strict: opts.strict ?? true, source: opts.weights });
+  if (opts.weights) model.loadStateDict(await rt.loadWeights(opts.weights, { rename: opts.rename }), { strict: opts.strict ?? true, source: opts.weights });
   return model;
 }
 

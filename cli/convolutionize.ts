@@ -23,7 +23,8 @@ so); anything that cannot become convolutional is an error.`,
     { name: "output", short: "o", value: "FILE", help: "write the .net file (atomically) instead of printing it" },
     { name: "fine", help: `OverFeat's finer map: the last max pooling at stride 1 and the
 classifier's first convolution dilated to match` },
-    { name: "weights", value: "FILE", help: "a checkpoint of NET to convert (safetensors)" },
+    { name: "weights", value: "FILE", help: "a checkpoint of NET to convert (safetensors or a PyTorch .pth)" },
+    { name: "rename", value: "FROM=TO", multiple: true, help: "rename the checkpoint's tensors: FROM a regular expression (repeatable;\n--rename '^conv1=features.0')" },
     { name: "weights-out", value: "FILE", help: "where to write the converted checkpoint" },
   ],
   async run({ values, positionals }, out) {
@@ -44,7 +45,7 @@ classifier's first convolution dilated to match` },
   if (values.weights) {
     const rt = await import("../runtime/index.js");
     try {
-      const tensors = await rt.loadSafetensors(values.weights);
+      const tensors = await rt.loadWeights(values.weights, { rename: values.rename });
       const faults = stateDictFaults(compiled.graph, tensors);
       if (faults.length) throw new Error(`${values.weights} is not a checkpoint of ${compiled.graph.network}; nothing was written:\n  ${faults.join("\n  ")}`);
       converted = convertWeights(tensors, result.conversion!);

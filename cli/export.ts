@@ -29,7 +29,8 @@ torchrun on one machine or several (docs/export.md).`,
     { name: "format", value: "F", help: "onnx (default), pytorch or pytorch-train" },
     { name: "output", short: "o", value: "FILE", help: "the file to write (written whole or not at all); pytorch-train: a directory" },
     ...networkOptions,
-    { name: "weights", value: "FILE", help: "onnx: safetensors weights, names as in `netc summary NET --json`" },
+    { name: "weights", value: "FILE", help: "onnx: weights (safetensors or a PyTorch .pth), names as in `netc summary NET --json`" },
+    { name: "rename", value: "FROM=TO", multiple: true, help: "rename the checkpoint's tensors: FROM a regular expression (repeatable;\n--rename '^conv1=features.0')" },
     { name: "strict", value: "false", help: "onnx: export what fits and keep initial weights for the rest" },
     { name: "batch", value: "N|dynamic", help: "onnx: a fixed batch size, or dynamic (default)" },
     { name: "opset", value: "N", help: "onnx: the ONNX opset, 13 to 21 (default 17)" },
@@ -53,13 +54,13 @@ data: for models over protobuf's 2 GB limit)` },
   const [onnx, session, weights, model] = await Promise.all([
     import("../export/onnx/index.js"),
     import("../export/onnx/session.js"),
-    import("../runtime/safetensors.js"),
+    import("../runtime/pth.js"),
     import("../runtime/model.js"),
   ]);
   try {
     let state;
     if (values.weights) {
-      const fitted = session.fitStateDict(graph, await weights.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
+      const fitted = session.fitStateDict(graph, await weights.loadWeights(values.weights, { rename: values.rename }), { strict: values.strict !== "false", source: values.weights });
       const r = fitted.report;
       if (r.missing.length + r.unexpected.length + r.mismatched.length)
         out.stderr(`netc export: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);

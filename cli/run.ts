@@ -11,7 +11,8 @@ import { checkOutputPath } from "../runtime/io-safety.js";
 const options = [
   networkOptions[0],
   networkOptions[2],
-  { name: "weights", value: "FILE", help: "safetensors weights, names as in `netc summary NET --json`" },
+  { name: "weights", value: "FILE", help: "weights: safetensors, or a PyTorch state dict (.pth/.pt), names as in\n`netc summary NET --json`" },
+  { name: "rename", value: "FROM=TO", multiple: true, help: "rename the checkpoint's tensors: FROM a regular expression (repeatable;\n--rename '^conv1=features.0')" },
   { name: "strict", value: "false", help: "load what fits and report the rest (default: every tensor must match)" },
   { name: "input", value: "FILE", help: "the image or .npy array (its shape sets a 3xHxW network's size)" },
   { name: "output", value: "FILE", help: `write the output as a float32 .npy array; a network of several
@@ -83,13 +84,13 @@ async function run(values: RunValues, positionals: string[], out: Out): Promise<
     let outs: { shape: number[]; data: Float32Array }[];
     let weights = new Map() as Awaited<ReturnType<Runtime["loadSafetensors"]>>;
     if (ox) {
-      const os = await ox.runOnce(graph, { shape: x.shape, data: Float32Array.from(x.data) }, { ...values, warn: (s) => out.stderr(`netc run: ${s}`) });
+      const os = await ox.runOnce(graph, { shape: x.shape, data: Float32Array.from(x.data) }, { ...values, backend, warn: (s) => out.stderr(`netc run: ${s}`) });
       outs = os.map((o) => ({ shape: o.shape, data: o.data }));
     } else {
       const model = new rt.Model(graph);
       made.push(model);
       if (values.weights) {
-        weights = await rt.loadSafetensors(values.weights);
+        weights = await rt.loadWeights(values.weights, { rename: values.rename });
         const r = model.loadStateDict(weights, { strict: values.strict !== "false", source: values.weights });
         const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
         if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
@@ -105,7 +106,7 @@ async function run(values: RunValues, positionals: string[], out: Out): Promise<
     const data = outs[0].data;
     const nonFinite = outs.reduce((n, o) => n + countNonFinite(o.data), 0);
     if (nonFinite) {
-      if (values.weights && !weights.size) weights = await rt.loadSafetensors(values.weights); // onnxruntime read them itself
+      if (values.weights && !weights.size) weights = await rt.loadWeights(values.weights, { rename: values.rename }); // onnxruntime read them itself
       const why = values.weights && nonFiniteTensors(weights).length ? `; NaN or Inf in ${values.weights}: ${nonFiniteTensors(weights).slice(0, 3).join(", ")}` : "";
       out.stderr(`netc run: ${nonFinite} of the ${outs.reduce((n, o) => n + o.data.length, 0)} output values are NaN or infinite${why}`);
       if (!values["allow-nonfinite"]) return EXIT.errors;

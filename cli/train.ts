@@ -21,7 +21,8 @@ const options = [
   { name: "weight-decay", value: "W", help: "L2 penalty added to the gradients, as PyTorch's (default 0)" },
   { name: "freeze", value: "PREFIX", multiple: true, help: "keep parameters named PREFIX.* fixed (repeatable: --freeze features)" },
   { name: "freeze-epochs", value: "K", help: "only for the first K epochs (default: all of them)" },
-  { name: "weights", value: "FILE", help: "initial weights (safetensors); --strict false loads what fits" },
+  { name: "weights", value: "FILE", help: "initial weights (safetensors or a PyTorch .pth); --strict false loads what fits" },
+  { name: "rename", value: "FROM=TO", multiple: true, help: "rename the checkpoint's tensors: FROM a regular expression (repeatable;\n--rename '^conv1=features.0')" },
   { name: "strict", value: "false", help: "with --weights: load what fits and keep initial weights for the rest" },
   { name: "checkpoint", value: "FILE", help: `save the weights after every epoch (and on Ctrl-C), atomically, as a
 safetensors state dict that netc run and PyTorch load; the optimizer
@@ -109,7 +110,7 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
       optimizerState = resumed.optimizer;
       startEpoch = resumed.epoch;
     } else if (values.weights) {
-      model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
+      model.loadStateDict(await rt.loadWeights(values.weights, { rename: values.rename }), { strict: values.strict !== "false", source: values.weights });
     }
 
     let stop = false;
