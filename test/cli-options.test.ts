@@ -40,7 +40,7 @@ describe("--set, --network and --input on every command that compiles a network 
     expect(JSON.parse(r.stdout).epochs).toBe(1);
   });
 
-  it("convolutionize, export (pytorch) and bench take --set; export and bench take --input", () => {
+  it("convolutionize, export (pytorch) and bench take --set; bench takes a 4-dimensional --input", () => {
     const conv = netc(["convolutionize", "lenet5", "--set", "classes=3"]);
     expect(conv.code, conv.stderr).toBe(0);
     expect(conv.stdout).toMatch(/conv 3, 1x1/); // the last linear layer, 84 -> 3, as a 1x1 convolution
