@@ -4,7 +4,7 @@
 import { defineConfig } from "vitest/config";
 
 const CLI_TESTS = [
-  "test/cli.test.ts", "test/check-cli.test.ts", "test/fmt-cli.test.ts", "test/run-cli.test.ts", "test/webgpu-cli.test.ts",
+  "test/cli.test.ts", "test/cli-options.test.ts", "test/cli-package.test.ts", "test/cli-summary.test.ts", "test/cli-points.test.ts", "test/cli-pth.test.ts", "test/check-cli.test.ts", "test/fmt-cli.test.ts", "test/run-cli.test.ts", "test/webgpu-cli.test.ts",
   "test/robust/**/*.test.ts", // the faults of issue 13: most run the CLI, some train or fuzz
   "test/export-pytorch/*.test.ts", // PyTorch runs the exports and trains across two processes
   "test/lsp-cli.test.ts", "test/annotate-cli.test.ts", // the language server and netc annotate

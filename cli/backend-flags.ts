@@ -1,22 +1,22 @@
 // The flags that choose where a network runs, shared by run, bench and train.
 import { UsageError } from "./io.js";
+import type { OptionSpec } from "./options.js";
 import type { BackendName, BackendOptions } from "../runtime/backend.js";
 
-export const backendFlags = { backend: { type: "string" }, adapter: { type: "string" } } as const;
-
-/** The two flags' help, its descriptions starting at column `col` like the command's others. */
-export function backendHelp(col: number): string {
-  const rows: [string, string[]][] = [
-    ["--backend NAME", [
+/** --backend and --adapter, as options of a command's table (cli/options.ts). */
+export const backendOptions = [
+  {
+    name: "backend",
+    value: "NAME",
+    help: [
       "auto (default): webgpu on a hardware GPU; else onnxruntime for inference and",
       "wasm for training. Or: webgpu, wasm, cpu, onnxruntime[-cpu|-webgpu|-cuda] (run",
       "and bench: netc's ONNX export run by onnxruntime-node), tensorflow (needs",
       "@tensorflow/tfjs-node[-gpu]). `netc backends` lists what can start here",
-    ]],
-    ["--adapter KIND", ["with webgpu: hardware (default) or software (Mesa's llvmpipe on", "the CPU: slow, for testing the GPU code path without a GPU)"]],
-  ];
-  return rows.map(([flag, lines]) => lines.map((l, i) => (i ? "" : `  ${flag}`).padEnd(col) + l).join("\n")).join("\n");
-}
+    ].join("\n"),
+  },
+  { name: "adapter", value: "KIND", help: "with webgpu: hardware (default) or software (Mesa's llvmpipe on\nthe CPU: slow, for testing the GPU code path without a GPU)" },
+] as const satisfies readonly OptionSpec[];
 
 const NAMES = ["auto", "wasm", "cpu", "webgpu", "tensorflow", "onnxruntime", "onnxruntime-cpu", "onnxruntime-webgpu", "onnxruntime-cuda"];
 

@@ -1,19 +1,15 @@
 // netc backends: where networks can run on this machine, and why not elsewhere.
-import { parseArgs } from "node:util";
-import { EXIT, UsageError, type Out } from "./io.js";
+import { EXIT, UsageError } from "./io.js";
+import { defineCommand } from "./options.js";
 
-export const backendsHelp = `usage: netc backends [--json]
-
-Lists every runtime backend, whether it can start on this machine (and if not, why and
-what to install), and the WebGPU adapters Dawn finds, with their limits and features.
-
-options:
-  --json        print the list as JSON
-  -h, --help    show this help`;
-
-export async function backends(argv: string[], out: Out): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
-  if (values.help) return out.stdout(backendsHelp), EXIT.ok;
+export const backendsCommand = defineCommand({
+  name: "backends",
+  args: "[--json]",
+  summary: "where networks can run here: GPU adapters, CPU backends",
+  description: `Lists every runtime backend, whether it can start on this machine (and if not, why and
+what to install), and the WebGPU adapters Dawn finds, with their limits and features.`,
+  options: [{ name: "json", help: "print the list as JSON" }],
+  async run({ values, positionals }, out) {
   if (positionals.length) throw new UsageError("netc backends takes no arguments");
   const { backendsReport } = await import("../runtime/backends-report.js");
   const list = await backendsReport();
@@ -36,4 +32,5 @@ export async function backends(argv: string[], out: Out): Promise<number> {
     }
   }
   return EXIT.ok;
-}
+  },
+});

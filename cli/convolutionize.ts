@@ -1,47 +1,38 @@
 // netc convolutionize NET: the network with its linear layers rewritten as convolutions,
 // printed (or written) as a formatted .net file; its checkpoint converted alongside.
-import { parseArgs } from "node:util";
 import { Codes } from "../syntax/diagnostics.js";
-import { compileNet, EXIT, report, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { compileWithFlags, EXIT, report, UsageError, writeFileAtomically } from "./io.js";
+import { defineCommand, networkOptions } from "./options.js";
 import { checkOutputPath } from "../runtime/io-safety.js";
 import { stateDictFaults } from "../compiler/state-dict-check.js";
 
-export const convolutionizeHelp = `usage: netc convolutionize NET [--network N] [--input CxHxW] [-o OUT.net] [--fine]
-                          [--weights W.safetensors --weights-out W2.safetensors]
-
-Rewrites NET's classifier as convolutions: a flatten followed by a linear layer becomes
+export const convolutionizeCommand = defineCommand({
+  name: "convolutionize",
+  args: `NET [--network N] [--input CxHxW] [-o OUT.net] [--fine]
+[--weights W.safetensors --weights-out W2.safetensors]`,
+  summary: "rewrite linear layers as convolutions (dense prediction)",
+  description: `Rewrites NET's classifier as convolutions: a flatten followed by a linear layer becomes
 a convolution whose kernel is the flattened map's size, later linear layers become 1x1
 convolutions, dropout and activations carry over. The result takes inputs of any size
 (its input is 3xHxW) and gives a map of outputs, one per window of the original size
 (OverFeat's dense evaluation), with the same parameters under the same names. An
 adaptive pool that is the identity at the network's input size is removed (and said
-so); anything that cannot become convolutional is an error.
-
-options:
-  --network NAME          the network of the file (default: its last)
-  --input CxHxW           the size the network was trained at (default: its input)
-  -o, --output FILE       write the .net file (atomically) instead of printing it
-  --fine                  OverFeat's finer map: the last max pooling at stride 1 and the
-                          classifier's first convolution dilated to match
-  --weights FILE          a checkpoint of NET to convert (safetensors)
-  --weights-out FILE      where to write the converted checkpoint
-  -h, --help              show this help`;
-
-export async function convolutionizeCommand(argv: string[], out: Out): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      network: { type: "string" }, input: { type: "string" }, output: { type: "string", short: "o" },
-      weights: { type: "string" }, "weights-out": { type: "string" }, fine: { type: "boolean" }, help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) return out.stdout(convolutionizeHelp), EXIT.ok;
+so); anything that cannot become convolutional is an error.`,
+  options: [
+    ...networkOptions,
+    { name: "output", short: "o", value: "FILE", help: "write the .net file (atomically) instead of printing it" },
+    { name: "fine", help: `OverFeat's finer map: the last max pooling at stride 1 and the
+classifier's first convolution dilated to match` },
+    { name: "weights", value: "FILE", help: "a checkpoint of NET to convert (safetensors or a PyTorch .pth)" },
+    { name: "rename", value: "FROM=TO", multiple: true, help: "rename the checkpoint's tensors: FROM a regular expression (repeatable;\n--rename '^conv1=features.0')" },
+    { name: "weights-out", value: "FILE", help: "where to write the converted checkpoint" },
+  ],
+  async run({ values, positionals }, out) {
   if (positionals.length !== 1) throw new UsageError("netc convolutionize needs exactly one NET");
   if (!!values.weights !== !!values["weights-out"]) throw new UsageError("--weights and --weights-out go together");
   if (values.output) checkOutputPath(values.output, "the network");
   if (values["weights-out"]) checkOutputPath(values["weights-out"], "the weights");
-  const compiled = await compileNet(positionals[0], values.network, out, { input: values.input });
+  const compiled = await compileWithFlags(positionals[0], values, out);
   if ("code" in compiled) return compiled.code;
   const { convertWeights, convolutionizeChecked } = await import("../compiler/convolutionize.js"); // loads the printer
   const file = values.output ?? `${compiled.graph.network}_fcn.net`;
@@ -54,7 +45,7 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
   if (values.weights) {
     const rt = await import("../runtime/index.js");
     try {
-      const tensors = await rt.loadSafetensors(values.weights);
+      const tensors = await rt.loadWeights(values.weights, { rename: values.rename });
       const faults = stateDictFaults(compiled.graph, tensors);
       if (faults.length) throw new Error(`${values.weights} is not a checkpoint of ${compiled.graph.network}; nothing was written:\n  ${faults.join("\n  ")}`);
       converted = convertWeights(tensors, result.conversion!);
@@ -78,5 +69,5 @@ export async function convolutionizeCommand(argv: string[], out: Out): Promise<n
     }
   }
   return EXIT.ok;
-}
-
+  },
+});

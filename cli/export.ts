@@ -2,76 +2,65 @@
 // an ONNX model (export/onnx), written atomically.
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { parseArgs } from "node:util";
-import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { compileWithFlags, EXIT, UsageError, writeFileAtomically } from "./io.js";
 import { exportPytorchCommand } from "./export-pytorch.js";
+import { defineCommand, intFlag, networkOptions } from "./options.js";
 
-export const exportHelp = `usage: netc export NET --format onnx -o FILE [--weights W.safetensors] [--input CxHxW]
-                   [--batch N|dynamic] [--opset N] [--fold-batchnorm] [--external-data] [options]
-       netc export NET --format pytorch [-o model.py]        (netc export --format pytorch -h)
-       netc export NET --format pytorch-train -o DIR
-
-Writes NET (a .net file or a bundled network) as an ONNX model: the graph the runtime
+export const exportCommand = defineCommand({
+  name: "export",
+  args: `NET --format onnx -o FILE [--weights W.safetensors] [--input CxHxW]
+[--batch N|dynamic] [--opset N] [--fold-batchnorm] [--external-data] [options]
+netc export NET --format pytorch [-o model.py]
+netc export NET --format pytorch-train -o DIR`,
+  summary: "write the network as ONNX (with its weights) or PyTorch source (--format)",
+  description: `onnx: NET (a .net file or a bundled network) as an ONNX model: the graph the runtime
 runs, its weights as initializers named by their state-dict names, the inputs and
 outputs named as in the network, and a dynamic batch dimension unless --batch fixes it.
 Without --weights the model carries PyTorch-style random initial weights.
 
-options:
-  --format F            onnx (default); pytorch (readable PyTorch source) or pytorch-train
-                        (model.py and a DistributedDataParallel train.py): docs/export.md
-  -o, --output FILE     the file to write (written whole or not at all)
-  --network NAME        the network of the file (default: its last)
-  --weights FILE        safetensors weights, names as in \`netc summary NET --json\`
-  --strict false        export what fits and keep initial weights for the rest
-  --input SHAPE         the first input's shape, e.g. 3x224x224 (needed for 3xHxW networks)
-  --set KEY=VALUE       set a network argument (--set classes=10)
-  --batch N|dynamic     a fixed batch size, or dynamic (default)
-  --opset N             the ONNX opset, 13 to 21 (default 17)
-  --fold-batchnorm      fold each batch norm into the convolution before it
-  --external-data       store the weights in FILE.data beside the model (ONNX external data:
-                        for models over protobuf's 2 GB limit)
-  -h, --help            show this help`;
+pytorch: readable PyTorch source, one nn.Module class per block, the network's class
+last; its state_dict has the names and shapes of \`netc summary --json\`, so netc's
+safetensors checkpoints load with load_state_dict(strict=True). Printed without -o.
 
-export async function exportCommand(argv: string[], out: Out): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      format: { type: "string" }, output: { type: "string", short: "o" }, network: { type: "string" }, weights: { type: "string" },
-      strict: { type: "string" }, input: { type: "string" }, set: { type: "string", multiple: true }, batch: { type: "string" },
-      opset: { type: "string" }, "fold-batchnorm": { type: "boolean" }, "external-data": { type: "boolean" }, help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.format === "pytorch" || values.format === "pytorch-train") return exportPytorchCommand(argv, out);
-  if (values.help) return out.stdout(exportHelp), EXIT.ok;
+pytorch-train: DIR/model.py and DIR/train.py, a DistributedDataParallel script with
+netc train's optimizer, data, augmentation, freezing and checkpoints, started with
+torchrun on one machine or several (docs/export.md).`,
+  options: [
+    { name: "format", value: "F", help: "onnx (default), pytorch or pytorch-train" },
+    { name: "output", short: "o", value: "FILE", help: "the file to write (written whole or not at all); pytorch-train: a directory" },
+    ...networkOptions,
+    { name: "weights", value: "FILE", help: "onnx: weights (safetensors or a PyTorch .pth), names as in `netc summary NET --json`" },
+    { name: "rename", value: "FROM=TO", multiple: true, help: "rename the checkpoint's tensors: FROM a regular expression (repeatable;\n--rename '^conv1=features.0')" },
+    { name: "strict", value: "false", help: "onnx: export what fits and keep initial weights for the rest" },
+    { name: "batch", value: "N|dynamic", help: "onnx: a fixed batch size, or dynamic (default)" },
+    { name: "opset", value: "N", help: "onnx: the ONNX opset, 13 to 21 (default 17)" },
+    { name: "fold-batchnorm", help: "onnx: fold each batch norm into the convolution before it" },
+    { name: "external-data", help: `onnx: store the weights in FILE.data beside the model (ONNX external
+data: for models over protobuf's 2 GB limit)` },
+  ],
+  async run({ values, positionals }, out) {
+  if (values.format === "pytorch" || values.format === "pytorch-train") return exportPytorchCommand(values, positionals, out);
   if (positionals.length !== 1) throw new UsageError("netc export needs exactly one NET");
   if ((values.format ?? "onnx") !== "onnx") throw new UsageError(`--format takes onnx, pytorch or pytorch-train; got ${values.format}`);
   if (!values.output) throw new UsageError("netc export needs -o FILE, the file to write");
   if (values.strict !== undefined && !["true", "false"].includes(values.strict)) throw new UsageError("--strict takes true or false");
   const batch = values.batch === undefined || values.batch === "dynamic" ? "dynamic" : Number(values.batch);
   if (batch !== "dynamic" && !(Number.isInteger(batch) && batch > 0)) throw new UsageError(`--batch takes a positive whole number or dynamic, got ${values.batch}`);
-  const opset = values.opset === undefined ? undefined : Number(values.opset);
-  if (opset !== undefined && !Number.isInteger(opset)) throw new UsageError(`--opset takes a whole number, got ${values.opset}`);
-  const set: Record<string, string> = {};
-  for (const kv of values.set ?? []) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(kv);
-    if (!m) throw new UsageError(`--set takes key=value, got ${kv}`);
-    set[m[1]] = m[2];
-  }
+  const opset = intFlag("opset", values.opset);
 
-  const compiled = await compileNet(positionals[0], values.network, out, { set, input: values.input });
+  const compiled = await compileWithFlags(positionals[0], values, out);
   if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
   const [onnx, session, weights, model] = await Promise.all([
     import("../export/onnx/index.js"),
     import("../export/onnx/session.js"),
-    import("../runtime/safetensors.js"),
+    import("../runtime/pth.js"),
     import("../runtime/model.js"),
   ]);
   try {
     let state;
     if (values.weights) {
-      const fitted = session.fitStateDict(graph, await weights.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
+      const fitted = session.fitStateDict(graph, await weights.loadWeights(values.weights, { rename: values.rename }), { strict: values.strict !== "false", source: values.weights });
       const r = fitted.report;
       if (r.missing.length + r.unexpected.length + r.mismatched.length)
         out.stderr(`netc export: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
@@ -104,7 +93,8 @@ export async function exportCommand(argv: string[], out: Out): Promise<number> {
     }
     throw e;
   }
-}
+  },
+});
 
 /** Pieces of a file at their offsets, through a temporary file and a rename. */
 function writeChunksAtomically(file: string, chunks: { offset: number; bytes: Uint8Array }[]) {

@@ -1,35 +1,28 @@
 // netc fmt [--check | --write] FILES...: the canonical layout of .net files.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { SourceFile } from "../syntax/source.js";
-import { EXIT, report, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { EXIT, report, UsageError, writeFileAtomically } from "./io.js";
+import { defineCommand, intFlag } from "./options.js";
 
-export const fmtHelp = `usage: netc fmt [--check | --write] [--width N] FILE|DIR...
-
-Prints each file in the canonical layout: two-space indentation, one statement per
+export const fmtCommand = defineCommand({
+  name: "fmt",
+  args: "[--check | --write] [--width N] FILE|DIR...",
+  summary: "format files canonically (--check, --write)",
+  description: `Prints each file in the canonical layout: two-space indentation, one statement per
 line, arguments in the order written, long lists broken to fit the width, one blank
 line between definitions, every comment kept in its place. A directory stands for
 the .net files below it. A file with a syntax error is never changed: its errors are
-printed and the exit status is 1.
-
-options:
-  --check      print nothing but the files that are not formatted; exit 1 if any
-  --write      rewrite the files in place (atomically: a temporary file, then rename)
-  --width N    the line width to fit (default 100)
-  -h, --help   show this help`;
-
-export async function fmt(argv: string[], out: Out): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { check: { type: "boolean" }, write: { type: "boolean" }, width: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
-  if (values.help) return out.stdout(fmtHelp), EXIT.ok;
+printed and the exit status is 1.`,
+  options: [
+    { name: "check", help: "print nothing but the files that are not formatted; exit 1 if any" },
+    { name: "write", help: "rewrite the files in place (atomically: a temporary file, then rename)" },
+    { name: "width", value: "N", help: "the line width to fit (default 100)" },
+  ],
+  async run({ values, positionals }, out) {
   if (!positionals.length) throw new UsageError("netc fmt needs at least one file or directory");
   if (values.check && values.write) throw new UsageError("--check and --write exclude each other");
-  const printWidth = values.width === undefined ? undefined : Number(values.width);
-  if (printWidth !== undefined && !(Number.isInteger(printWidth) && printWidth >= 20)) throw new UsageError(`--width must be a whole number of at least 20`);
+  const printWidth = intFlag("width", values.width, 20);
   const { formatText } = await import("../grammar/format.js");
   let code: number = EXIT.ok;
   const unformatted: string[] = [];
@@ -58,7 +51,8 @@ export async function fmt(argv: string[], out: Out): Promise<number> {
     code = Math.max(code, EXIT.errors);
   }
   return code;
-}
+  },
+});
 
 /** A directory stands for the .net files below it, in name order. */
 function expand(path: string): string[] {

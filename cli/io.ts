@@ -5,7 +5,8 @@ import { compileFile, type CompileOptions } from "../compiler/compile.js";
 import type { Counts } from "../compiler/count.js";
 import type { Graph } from "../compiler/ir.js";
 import { hasErrors, type Diagnostic } from "../syntax/diagnostics.js";
-import { findLibraryNetwork } from "../compiler/modules.js";
+import { findLibraryNetwork, libraryNetworks } from "../compiler/modules.js";
+import { suggest } from "../compiler/evaluate.js";
 import { renderDiagnostics } from "../syntax/render-diagnostics.js";
 import type { SourceFile } from "../syntax/source.js";
 
@@ -29,7 +30,10 @@ export const processOut = (): Out => ({
 export function resolveNet(net: string): { file: string; network?: string } {
   if (existsSync(net) || /[/\\]|\.net$/.test(net)) return { file: net };
   const file = findLibraryNetwork(net);
-  if (!file) throw new UsageError(`no file ${net}, and no network named ${net} in the library (see \`netc list\`)`);
+  if (!file) {
+    const hint = suggest(net, libraryNetworks().map((n) => n.name));
+    throw new UsageError(`no file ${net}, and no network named ${net} in the library${hint ? `: ${hint}` : ""} (see \`netc list\`)`);
+  }
   return { file, network: net };
 }
 
@@ -56,6 +60,47 @@ export async function compileNet(
   const code = report(r.diagnostics, r.sources, out);
   if (code === EXIT.ok && r.graph && r.counts) return { graph: r.graph, counts: r.counts, sources: r.sources };
   return { code: code === EXIT.ok ? EXIT.errors : code };
+}
+
+/** The flags every compiling command shares (cli/options.ts's networkOptions). */
+export interface NetworkFlags {
+  network?: string;
+  input?: string;
+  set?: string[];
+}
+
+/**
+ * The compile options the shared flags ask for, and the batch size a 4-dimensional
+ * --input gives (1x3x224x224: batch 1 of 3x224x224, as PyTorch users write shapes).
+ */
+export function compileOptionsOf(values: NetworkFlags): { options: CompileOptions; batch?: number } {
+  const set = setFlags(values.set);
+  let input = values.input;
+  let batch: number | undefined;
+  const dims = input?.split(/x/i);
+  if (input !== undefined && dims && dims.length === 4) {
+    batch = Number(dims[0]);
+    if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`--input ${input}: the batch dimension, ${dims[0]}, must be a whole number of 1 or more`);
+    input = dims.slice(1).join("x");
+  }
+  return { options: { network: values.network, set, ...(input !== undefined ? { input } : {}) }, batch };
+}
+
+/** compileNet for NET and the shared flags (--network, --input, --set), plus other options. */
+export function compileWithFlags(net: string, values: NetworkFlags, out: Out, extra: CompileOptions = {}) {
+  const { options } = compileOptionsOf(values);
+  return compileNet(net, options.network, out, { ...options, ...extra });
+}
+
+/** The --set flags as a record, each KEY=VALUE checked. */
+export function setFlags(list: readonly string[] | undefined): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const kv of list ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(kv);
+    if (!m) throw new UsageError(`--set takes KEY=VALUE, got ${kv}`);
+    set[m[1]] = m[2];
+  }
+  return set;
 }
 
 /** Writes a file so that no reader ever sees it half-written: a temporary file, then a rename. */

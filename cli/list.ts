@@ -1,25 +1,22 @@
 // netc list: the bundled networks, with their inputs, outputs, parameters and MACs.
-import { parseArgs } from "node:util";
 import { basename } from "node:path";
 import { compileFile } from "../compiler/compile.js";
 import { libraryNetworks } from "../compiler/modules.js";
 import { formatShape } from "../compiler/values.js";
 import { formatDim } from "../compiler/symbolic.js";
-import { EXIT, type Out } from "./io.js";
+import { EXIT, UsageError } from "./io.js";
+import { defineCommand } from "./options.js";
 
-export const listHelp = `usage: netc list [--json]
-
-Lists the networks of the bundled library (networks/*.net) with their input and
+export const listCommand = defineCommand({
+  name: "list",
+  args: "[--json]",
+  summary: "the bundled networks",
+  description: `Lists the networks of the bundled library (networks/*.net) with their input and
 output shapes, trainable parameters and MACs. Any of them can be given by name to
-\`netc summary\`.
-
-options:
-  --json       print the list as JSON
-  -h, --help   show this help`;
-
-export async function list(argv: string[], out: Out): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
-  if (values.help) return out.stdout(listHelp), EXIT.ok;
+\`netc summary\`.`,
+  options: [{ name: "json", help: "print the list as JSON" }],
+  async run({ values, positionals }, out) {
+  if (positionals.length) throw new UsageError("netc list takes no arguments");
   const rows = [];
   for (const { name, file } of libraryNetworks()) {
     const r = await compileFile(file, { network: name });
@@ -41,4 +38,5 @@ export async function list(argv: string[], out: Out): Promise<number> {
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   out.stdout(table.map((r) => r.map((c, i) => (i >= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd()).join("\n"));
   return EXIT.ok;
-}
+  },
+});

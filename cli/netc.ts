@@ -1,70 +1,80 @@
-// netc: the command line. Each command lives in its own file and is thin: it parses
-// flags, calls the compiler, prints.
-import { annotateCommand, annotateHelp } from "./annotate.js";
-import { check, checkHelp } from "./check.js";
-import { draw, drawHelp } from "./draw.js";
-import { fmt, fmtHelp } from "./fmt.js";
-import { run, runHelp } from "./run.js";
-import { bench, benchHelp } from "./bench.js";
-import { train, trainHelp } from "./train.js";
-import { backends, backendsHelp } from "./backends.js";
-import { convolutionizeCommand, convolutionizeHelp } from "./convolutionize.js";
-import { exportCommand, exportHelp } from "./export.js";
+// netc: the command line. Each command lives in its own file and is thin: it declares
+// its options (cli/options.ts), calls the library, prints.
+import { readFileSync } from "node:fs";
+import { annotateCommand } from "./annotate.js";
+import { checkCommand } from "./check.js";
+import { drawCommand } from "./draw.js";
+import { lspCommand } from "./lsp.js";
+import { playgroundCommand } from "./playground.js";
+import { fmtCommand } from "./fmt.js";
+import { runCommand } from "./run.js";
+import { benchCommand } from "./bench.js";
+import { trainCommand } from "./train.js";
+import { backendsCommand } from "./backends.js";
+import { convolutionizeCommand } from "./convolutionize.js";
+import { exportCommand } from "./export.js";
 import { EXIT, processOut, UsageError, type Out } from "./io.js";
-import { list, listHelp } from "./list.js";
-import { playground, playgroundHelp } from "./playground.js";
+import { listCommand } from "./list.js";
 import { isFsError, PathError, pathErrorOf } from "../runtime/io-safety.js";
-import { summary, summaryHelp } from "./summary.js";
-import { lspCommand, lspHelp } from "./lsp.js";
+import { summaryCommand } from "./summary.js";
+import type { CommandEntry } from "./options.js";
+import { suggest } from "../compiler/evaluate.js";
 
-export const commands: Record<string, { run: (argv: string[], out: Out) => Promise<number>; help: string }> = {
-  check: { run: check, help: checkHelp },
-  summary: { run: summary, help: summaryHelp },
-  list: { run: list, help: listHelp },
-  draw: { run: draw, help: drawHelp },
-  fmt: { run: fmt, help: fmtHelp },
-  run: { run, help: runHelp },
-  bench: { run: bench, help: benchHelp },
-  train: { run: train, help: trainHelp },
-  backends: { run: backends, help: backendsHelp },
-  convolutionize: { run: convolutionizeCommand, help: convolutionizeHelp },
-  export: { run: exportCommand, help: exportHelp },
-  annotate: { run: annotateCommand, help: annotateHelp },
-  lsp: { run: lspCommand, help: lspHelp },
-  playground: { run: playground, help: playgroundHelp },
+/** Every command, in the order `netc --help` lists them. An old-style `{ run, help }` fits too. */
+export const commands: Record<string, CommandEntry> = {
+  check: checkCommand,
+  summary: summaryCommand,
+  list: listCommand,
+  draw: drawCommand,
+  fmt: fmtCommand,
+  run: runCommand,
+  bench: benchCommand,
+  train: trainCommand,
+  backends: backendsCommand,
+  convolutionize: convolutionizeCommand,
+  export: exportCommand,
+  annotate: annotateCommand,
+  lsp: lspCommand,
+  playground: playgroundCommand,
 };
+
+const ARGS: Record<string, string> = { check: "FILE...", fmt: "FILE...", list: "", backends: "", annotate: "FILE", lsp: "", playground: "" };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
 
 usage: netc <command> [options]
 
 commands:
-  check FILE...     check files: syntax, names, shapes (exit 1 on errors)
-  summary NET       layer table with shapes, parameters and MACs (--json for JSON)
-  list              the bundled networks
-  draw NET          the network as a picture: SVG, PNG or Graphviz DOT (--depth, -o FILE)
-  fmt FILE...       format files canonically (--check, --write)
-  run NET           run a network on an image or .npy array, with safetensors weights
-  bench NET         inference throughput (--batch, --backend, --profile, --json)
-  train NET         train on mnist or a folder of class folders, with checkpoints
-  backends          where networks can run here: GPU adapters, CPU backends
-  convolutionize NET  rewrite linear layers as convolutions (dense prediction)
-  export NET        write the network and its weights as an ONNX model (--format onnx -o FILE)
-  annotate FILE     the source with each line's output shape beside it (--params)
-  lsp               the language server, on stdin/stdout (for editors)
-  playground        serve the browser playground: edit, check and run networks (--port, --host)
+${Object.entries(commands)
+  .map(([name, c]) => `  ${`${name} ${ARGS[name] ?? "NET"}`.padEnd(18)} ${c.summary ?? ""}`.trimEnd())
+  .join("\n")}
 
-Run \`netc <command> --help\` for a command's options.`;
+Run \`netc <command> --help\` for a command's options, \`netc --version\` for the version.`;
+
+/** netc's version, from the package.json above this file (the source, the build or the bundle). */
+export function version(): string {
+  for (const up of ["../package.json", "../../package.json", "../../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "netc" && pkg.version) return pkg.version;
+    } catch {
+      // not there: one level up
+    }
+  }
+  return "unknown";
+}
 
 export async function main(argv: string[], out: Out = processOut()): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V" || name === "version") return out.stdout(`netc ${version()}`), EXIT.ok;
   if (!name || name === "-h" || name === "--help" || name === "help") {
     out.stdout(rest[0] && commands[rest[0]] ? commands[rest[0]].help : usage);
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    out.stderr(`netc: unknown command '${name}'\n\n${usage}`);
+    const hint = suggest(name, Object.keys(commands));
+    out.stderr(`netc: unknown command '${name}'${hint ? `: ${hint}` : ""}\n\n${usage}`);
     return EXIT.usage;
   }
   try {
@@ -72,7 +82,7 @@ export async function main(argv: string[], out: Out = processOut()): Promise<num
   } catch (e) {
     const err = e as Error & { code?: string };
     if (e instanceof UsageError || err.code?.startsWith("ERR_PARSE_ARGS")) {
-      out.stderr(`netc ${name}: ${err.message}\n\n${command.help}`);
+      out.stderr(`netc ${name}: ${err.message}\n\n${command.usage ?? command.help}\n(\`netc ${name} --help\` lists every option)`);
       return EXIT.usage;
     }
     if (e instanceof PathError || isFsError(e)) {

@@ -1,61 +1,59 @@
 // netc run NET --input X: executes a network on an image or a .npy array, with weights
 // from a safetensors file, and prints the top classes or writes the output.
-import { parseArgs } from "node:util";
 import { formatShape } from "../compiler/values.js";
-import { backendChoice, backendFlags, backendHelp, inferenceChoice } from "./backend-flags.js";
-import { compileNet, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { backendChoice, backendOptions, inferenceChoice } from "./backend-flags.js";
+import { compileWithFlags, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
+import { defineCommand, type OptionSpec, type Values, intFlag, networkOptions } from "./options.js";
 import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 import { countNonFinite, nonFiniteTensors } from "../runtime/finite.js";
 import { checkOutputPath } from "../runtime/io-safety.js";
 
-export const runHelp = `usage: netc run NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
-                [--labels FILE|imagenet] [--backend B] [--adapter A] [options]
+const options = [
+  networkOptions[0],
+  networkOptions[2],
+  { name: "weights", value: "FILE", help: "weights: safetensors, or a PyTorch state dict (.pth/.pt), names as in\n`netc summary NET --json`" },
+  { name: "rename", value: "FROM=TO", multiple: true, help: "rename the checkpoint's tensors: FROM a regular expression (repeatable;\n--rename '^conv1=features.0')" },
+  { name: "strict", value: "false", help: "load what fits and report the rest (default: every tensor must match)" },
+  { name: "input", value: "FILE", help: "the image or .npy array (its shape sets a 3xHxW network's size)" },
+  { name: "output", value: "FILE", help: `write the output as a float32 .npy array; a network of several
+outputs writes its first to FILE and each other one beside it,
+named after it (y.npy, y.aux1.npy, y.aux2.npy)` },
+  { name: "top", value: "K", help: "print the K most probable classes (default 5 for a class vector)" },
+  { name: "labels", value: "FILE|imagenet", help: "class names: a text file with one name per line, or imagenet" },
+  ...backendOptions,
+  { name: "resize", value: "N", help: `image: shorter side resized to N first (default 256 for 224x224
+networks, else resized to the network's input size; 0 skips)` },
+  { name: "crop", value: "N", help: "image: center crop to N x N (default 224 for 224x224 networks; 0 skips)" },
+  { name: "mean", value: "a,b,c", help: "image: normalisation mean (default ImageNet's)" },
+  { name: "std", value: "a,b,c", help: "image: normalisation standard deviation (default ImageNet's)" },
+  { name: "allow-nonfinite", help: "NaN or infinite outputs are reported but not an error (exit 0)" },
+] as const satisfies readonly OptionSpec[];
+type RunValues = Values<typeof options>;
 
-Runs NET (a .net file or a bundled network) in inference mode on X: a JPEG or PNG
+export const runCommand = defineCommand({
+  name: "run",
+  args: `NET --input X [--weights W.safetensors] [--output Y.npy] [--top K]
+[--labels FILE|imagenet] [--backend B] [--adapter A] [options]`,
+  summary: "run a network on an image or .npy array, with safetensors weights",
+  description: `Runs NET (a .net file or a bundled network) in inference mode on X: a JPEG or PNG
 image, preprocessed like torchvision's ImageNet transform (resize the shorter side
 to 256, center-crop 224, scale to [0, 1], normalise), or a float32 .npy array in NCHW
 layout. Weights are loaded by name from a safetensors file in PyTorch's layout; without
---weights the network runs on PyTorch-style random initial weights.
+--weights the network runs on PyTorch-style random initial weights.`,
+  options,
+  run: ({ values, positionals }, out) => run(values, positionals, out),
+});
 
-options:
-  --network NAME        the network of the file (default: its last)
-  --weights FILE        safetensors weights, names as in \`netc summary NET --json\`
-  --strict false        load what fits and report the rest (default: every tensor must match)
-  --input FILE          the image or .npy array
-  --output FILE         write the output as a float32 .npy array; a network of several
-                        outputs writes its first to FILE and each other one beside it,
-                        named after it (y.npy, y.aux1.npy, y.aux2.npy)
-  --top K               print the K most probable classes (default 5 for a class vector)
-  --labels FILE|imagenet  class names: a text file with one name per line, or imagenet
-${backendHelp(24)}
-  --resize N            image: shorter side resized to N first (default 256 for 224x224
-                        networks, else resized to the network's input size; 0 skips)
-  --crop N              image: center crop to N x N (default 224 for 224x224 networks; 0 skips)
-  --mean a,b,c          image: normalisation mean (default ImageNet's)
-  --std a,b,c           image: normalisation standard deviation (default ImageNet's)
-  --allow-nonfinite     NaN or infinite outputs are reported but not an error (exit 0)
-  -h, --help            show this help`;
 
-export async function run(argv: string[], out: Out): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      network: { type: "string" }, weights: { type: "string" }, strict: { type: "string" }, input: { type: "string" },
-      output: { type: "string" }, top: { type: "string" }, labels: { type: "string" }, ...backendFlags,
-      resize: { type: "string" }, crop: { type: "string" }, mean: { type: "string" }, std: { type: "string" },
-      "allow-nonfinite": { type: "boolean" }, help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) return out.stdout(runHelp), EXIT.ok;
+async function run(values: RunValues, positionals: string[], out: Out): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("netc run needs exactly one NET");
   if (!values.input) throw new UsageError("netc run needs --input (an image or a .npy array)");
   if (values.strict !== undefined && !["true", "false"].includes(values.strict)) throw new UsageError("--strict takes true or false");
-  const top = values.top === undefined ? undefined : Number(values.top);
-  if (top !== undefined && !(Number.isInteger(top) && top > 0)) throw new UsageError("--top takes a positive whole number");
+  const top = intFlag("top", values.top, 1);
 
   if (values.output) checkOutputPath(values.output, "the output");
-  let compiled = await compileNet(positionals[0], values.network, out);
+  const flags = { network: values.network, set: values.set };
+  let compiled = await compileWithFlags(positionals[0], flags, out);
   if ("code" in compiled) return compiled.code;
 
   const rt = await import("../runtime/index.js");
@@ -73,7 +71,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
     if (x.shape.includes(0)) throw new rt.RuntimeError(`${values.input} holds no values (shape ${x.shape.join("x")}): nothing to run`);
     if (symbolic) {
       // A network of any size (3xHxW, a convolutionized classifier) is compiled for this input.
-      compiled = await compileNet(positionals[0], values.network, out, { input: x.shape.slice(1).join("x") });
+      compiled = await compileWithFlags(positionals[0], flags, out, { input: x.shape.slice(1).join("x") });
       if ("code" in compiled) return compiled.code;
     }
     const graph = compiled.graph;
@@ -86,13 +84,13 @@ export async function run(argv: string[], out: Out): Promise<number> {
     let outs: { shape: number[]; data: Float32Array }[];
     let weights = new Map() as Awaited<ReturnType<Runtime["loadSafetensors"]>>;
     if (ox) {
-      const os = await ox.runOnce(graph, { shape: x.shape, data: Float32Array.from(x.data) }, { ...values, warn: (s) => out.stderr(`netc run: ${s}`) });
+      const os = await ox.runOnce(graph, { shape: x.shape, data: Float32Array.from(x.data) }, { ...values, backend, warn: (s) => out.stderr(`netc run: ${s}`) });
       outs = os.map((o) => ({ shape: o.shape, data: o.data }));
     } else {
       const model = new rt.Model(graph);
       made.push(model);
       if (values.weights) {
-        weights = await rt.loadSafetensors(values.weights);
+        weights = await rt.loadWeights(values.weights, { rename: values.rename });
         const r = model.loadStateDict(weights, { strict: values.strict !== "false", source: values.weights });
         const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
         if (skipped) out.stderr(`netc run: loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
@@ -108,7 +106,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
     const data = outs[0].data;
     const nonFinite = outs.reduce((n, o) => n + countNonFinite(o.data), 0);
     if (nonFinite) {
-      if (values.weights && !weights.size) weights = await rt.loadSafetensors(values.weights); // onnxruntime read them itself
+      if (values.weights && !weights.size) weights = await rt.loadWeights(values.weights, { rename: values.rename }); // onnxruntime read them itself
       const why = values.weights && nonFiniteTensors(weights).length ? `; NaN or Inf in ${values.weights}: ${nonFiniteTensors(weights).slice(0, 3).join(", ")}` : "";
       out.stderr(`netc run: ${nonFinite} of the ${outs.reduce((n, o) => n + o.data.length, 0)} output values are NaN or infinite${why}`);
       if (!values["allow-nonfinite"]) return EXIT.errors;
@@ -144,7 +142,7 @@ export function outputPath(first: string, name: string): string {
 
 type Runtime = typeof import("../runtime/index.js");
 
-function inputOptions(v: Record<string, string | boolean | undefined>) {
+function inputOptions(v: RunValues) {
   const list = (s: unknown) => (s === undefined ? undefined : String(s).split(",").map(Number));
   const num = (s: unknown) => (s === undefined ? undefined : Number(s));
   return { resize: num(v.resize), crop: num(v.crop), mean: list(v.mean), std: list(v.std) };
@@ -160,12 +158,17 @@ function labelsOf(rt: Runtime, spec: string | undefined): string[] | undefined {
   }
 }
 
-/** Softmax probabilities of the first sample's class scores, best first. */
+/** Softmax probabilities of each sample's class scores, best first, under a header row. */
 function printTop(rt: Runtime, out: Out, scores: Float32Array, shape: number[], k: number, labels?: string[]) {
   const n = shape[shape.length - 1];
+  const samples = shape.length > 1 ? shape[0] : 1;
   if (labels && labels.length !== n) out.stderr(`netc run: ${labels.length} labels for ${n} classes`);
-  for (const r of rt.topClasses(scores, shape, k))
-    out.stdout(`${String(r.index).padStart(5)}  ${(100 * r.probability).toFixed(2).padStart(6)}%  ${r.score.toFixed(4).padStart(9)}  ${labels?.[r.index] ?? ""}`.trimEnd());
+  for (let s = 0; s < samples; s++) {
+    if (samples > 1) out.stdout(`${s ? "\n" : ""}sample ${s}:`);
+    out.stdout(`${"class".padStart(5)}  ${"prob".padStart(7)}  ${"score".padStart(9)}${labels ? "  label" : ""}`);
+    for (const r of rt.topClasses(scores.subarray(s * n, (s + 1) * n), [1, n], k))
+      out.stdout(`${String(r.index).padStart(5)}  ${(100 * r.probability).toFixed(2).padStart(6)}%  ${r.score.toFixed(4).padStart(9)}  ${labels?.[r.index] ?? ""}`.trimEnd());
+  }
 }
 
 /** Dense prediction: the grid of each cell's top class, then the averaged scores ranked. */

@@ -2,60 +2,59 @@
 // a checkpoint after every epoch that --resume continues from.
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
-import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
+import { backendChoice, backendOptions } from "./backend-flags.js";
 import type { BackendName } from "../runtime/backend.js";
-import { compileNet, EXIT, UsageError, type Out } from "./io.js";
+import { compileOptionsOf, compileWithFlags, EXIT, UsageError, type Out } from "./io.js";
+import { defineCommand, type OptionSpec, type Values, networkOptions } from "./options.js";
 import { checkOutputPath, makeFolders } from "../runtime/io-safety.js";
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from "../runtime/checkpoint.js";
 import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 
-export const trainHelp = `usage: netc train NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
-                  [--lr X] [--momentum M] [--weight-decay W] [--freeze PREFIX]...
-                  [--freeze-epochs K] [--weights INIT] [--checkpoint OUT] [--resume]
-                  [--augment crop,flip] [--backend B] [--adapter A] [--json]
+const options = [
+  { name: "data", value: "mnist|DIR", help: "the data set (above)" },
+  ...networkOptions,
+  { name: "epochs", value: "E", help: "epochs (default 2; at least 1)" },
+  { name: "batch", value: "B", help: "images per step (default 32)" },
+  { name: "optimizer", value: "NAME", help: "adam (default) or sgd" },
+  { name: "lr", value: "X", help: "learning rate (default 0.002 for adam, 0.01 for sgd)" },
+  { name: "momentum", value: "M", help: "sgd momentum (default 0.9)" },
+  { name: "weight-decay", value: "W", help: "L2 penalty added to the gradients, as PyTorch's (default 0)" },
+  { name: "freeze", value: "PREFIX", multiple: true, help: "keep parameters named PREFIX.* fixed (repeatable: --freeze features)" },
+  { name: "freeze-epochs", value: "K", help: "only for the first K epochs (default: all of them)" },
+  { name: "weights", value: "FILE", help: "initial weights (safetensors or a PyTorch .pth); --strict false loads what fits" },
+  { name: "rename", value: "FROM=TO", multiple: true, help: "rename the checkpoint's tensors: FROM a regular expression (repeatable;\n--rename '^conv1=features.0')" },
+  { name: "strict", value: "false", help: "with --weights: load what fits and keep initial weights for the rest" },
+  { name: "checkpoint", value: "FILE", help: `save the weights after every epoch (and on Ctrl-C), atomically, as a
+safetensors state dict that netc run and PyTorch load; the optimizer
+state goes beside it in FILE.optimizer.safetensors` },
+  { name: "resume", help: "continue from --checkpoint: weights, optimizer state, epoch count" },
+  { name: "augment", value: "LIST", help: "crop (random crop of the image padded by 4) and/or flip (horizontal)" },
+  { name: "seed", value: "S", help: "shuffling and augmentation seed (default 0)" },
+  ...backendOptions,
+  { name: "json", help: "end with one JSON object: testAccuracy, trainLoss, epochs, seconds" },
+] as const satisfies readonly OptionSpec[];
+type TrainValues = Values<typeof options>;
 
-Trains NET with cross-entropy on its first output: dropout and batch-norm statistics
+export const trainCommand = defineCommand({
+  name: "train",
+  args: `NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
+[--lr X] [--momentum M] [--weight-decay W] [--freeze PREFIX]...
+[--freeze-epochs K] [--weights INIT] [--checkpoint OUT] [--resume]
+[--augment crop,flip] [--backend B] [--adapter A] [--json]`,
+  summary: "train on mnist or a folder of class folders, with checkpoints",
+  description: `Trains NET with cross-entropy on its first output: dropout and batch-norm statistics
 in training mode, then evaluation on the held-out split after every epoch.
 
 data:
   mnist      the 10,000 digits of the mnist package, every tenth of each class held out
   DIR        one sub-folder of .jpg/.png images per class (ImageFolder), resized to the
-             network's input, every fifth of each class held out
+             network's input, every fifth of each class held out`,
+  options,
+  run: ({ values, positionals }, out) => train(values, positionals, out),
+});
 
-options:
-  --epochs E           epochs (default 2)
-  --batch B            images per step (default 32)
-  --optimizer NAME     adam (default) or sgd
-  --lr X               learning rate (default 0.002 for adam, 0.01 for sgd)
-  --momentum M         sgd momentum (default 0.9)
-  --weight-decay W     L2 penalty added to the gradients, as PyTorch's (default 0)
-  --freeze PREFIX      keep parameters named PREFIX.* fixed (repeatable: --freeze features)
-  --freeze-epochs K    only for the first K epochs (default: all of them)
-  --weights FILE       initial weights (safetensors); --strict false loads what fits
-  --checkpoint FILE    save the weights after every epoch (and on Ctrl-C), atomically, as a
-                       safetensors state dict that netc run and PyTorch load; the optimizer
-                       state goes beside it in FILE.optimizer.safetensors
-  --resume             continue from --checkpoint: weights, optimizer state, epoch count
-  --augment LIST       crop (random crop of the image padded by 4) and/or flip (horizontal)
-  --seed S             shuffling and augmentation seed (default 0)
-${backendHelp(23)}
-  --json               end with one JSON object: testAccuracy, trainLoss, epochs, seconds
-  -h, --help           show this help`;
 
-export async function train(argv: string[], out: Out): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      network: { type: "string" }, data: { type: "string" }, epochs: { type: "string" }, batch: { type: "string" },
-      optimizer: { type: "string" }, lr: { type: "string" }, momentum: { type: "string" }, "weight-decay": { type: "string" },
-      freeze: { type: "string", multiple: true }, "freeze-epochs": { type: "string" }, weights: { type: "string" }, strict: { type: "string" },
-      checkpoint: { type: "string" }, resume: { type: "boolean" }, augment: { type: "string" }, seed: { type: "string" },
-      ...backendFlags, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) return out.stdout(trainHelp), EXIT.ok;
+async function train(values: TrainValues, positionals: string[], out: Out): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("netc train needs exactly one NET");
   if (!values.data) throw new UsageError("netc train needs --data (mnist, or a directory of class folders)");
   const num = (name: string, v: string | undefined, def: number, int = false) => {
@@ -67,16 +66,24 @@ export async function train(argv: string[], out: Out): Promise<number> {
   const optimizer = (values.optimizer ?? "adam") as "adam" | "sgd";
   if (!["adam", "sgd"].includes(optimizer)) throw new UsageError("--optimizer is adam or sgd");
   const epochs = num("epochs", values.epochs, 2, true);
-  const batch = num("batch", values.batch, 32, true);
+  if (epochs < 1) throw new UsageError("--epochs must be at least 1 (0 would train nothing)");
+  const batch = num("batch", values.batch, compileOptionsOf(values).batch ?? 32, true);
   if (batch < 1) throw new UsageError("--batch must be at least 1");
   const augmentList = (values.augment ?? "").split(",").filter(Boolean);
   if (augmentList.some((a) => a !== "crop" && a !== "flip")) throw new UsageError("--augment takes crop and/or flip");
+  const settings = {
+    lr: num("lr", values.lr, optimizer === "adam" ? 0.002 : 0.01),
+    momentum: num("momentum", values.momentum, optimizer === "sgd" ? 0.9 : 0),
+    weightDecay: num("weight-decay", values["weight-decay"], 0),
+    freezeEpochs: values["freeze-epochs"] === undefined ? undefined : num("freeze-epochs", values["freeze-epochs"], 0, true),
+    seed: num("seed", values.seed, 0, true),
+  }; // every flag checked before the network compiles or the data loads
   if (values.resume && !values.checkpoint) throw new UsageError("--resume needs --checkpoint FILE to resume from");
 
   const [backend, backendOptions] = backendChoice(values);
   if (backend.startsWith("onnxruntime")) throw new UsageError("onnxruntime runs inference only: train with auto, webgpu, wasm or cpu");
   if (values.checkpoint) checkOutputPath(values.checkpoint, "the checkpoint", { makeFolder: !values.resume }); // before training, not after an epoch
-  const compiled = await compileNet(positionals[0], values.network, out);
+  const compiled = await compileWithFlags(positionals[0], values, out);
   if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
 
@@ -85,12 +92,12 @@ export async function train(argv: string[], out: Out): Promise<number> {
   const { datasetFor, DataError } = await import("../runtime/data.js");
   const made: { dispose(): void }[] = []; // freed at the end: main may run again in this process
   try {
+    const data = datasetFor(graph, values.data); // its shape and classes checked before anything loads
     const tf = await rt.useBackend(backend as BackendName, backendOptions);
     if (!values.json) out.stderr(`netc train: on ${rt.backendDescription()}`);
-    const data = datasetFor(graph, values.data);
 
     checkMemory(graph, compiled.counts, { batch, backend: tf.getBackend(), training: true }); // before allocating
-    const model = new rt.Model(graph, { seed: num("seed", values.seed, 0, true) });
+    const model = new rt.Model(graph, { seed: settings.seed });
     made.push(model);
     let startEpoch = 0;
     let optimizerState;
@@ -103,7 +110,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
       optimizerState = resumed.optimizer;
       startEpoch = resumed.epoch;
     } else if (values.weights) {
-      model.loadStateDict(await rt.loadSafetensors(values.weights), { strict: values.strict !== "false", source: values.weights });
+      model.loadStateDict(await rt.loadWeights(values.weights, { rename: values.rename }), { strict: values.strict !== "false", source: values.weights });
     }
 
     let stop = false;
@@ -118,13 +125,9 @@ export async function train(argv: string[], out: Out): Promise<number> {
     let done = startEpoch;
     const trainer = new Trainer(model, data, {
       epochs, batch, optimizer,
-      lr: num("lr", values.lr, optimizer === "adam" ? 0.002 : 0.01),
-      momentum: num("momentum", values.momentum, optimizer === "sgd" ? 0.9 : 0),
-      weightDecay: num("weight-decay", values["weight-decay"], 0),
+      ...settings,
       freeze: values.freeze ?? [],
-      freezeEpochs: values["freeze-epochs"] === undefined ? undefined : num("freeze-epochs", values["freeze-epochs"], 0, true),
       augment: augmentList.length ? { crop: augmentList.includes("crop") ? 4 : 0, flip: augmentList.includes("flip") } : undefined,
-      seed: num("seed", values.seed, 0, true),
       startEpoch,
       optimizerState,
       onBatch: progress.batch,

@@ -32,6 +32,9 @@ function outputOf(m: ModuleNode): number | undefined {
   return undefined;
 }
 
+/** A module's name as PyTorch's named_children gives it (features.0 is `0`), as in the JSON. */
+const pytorchName = (m: ModuleNode) => m.name.split(".").pop() || m.label;
+
 export interface TableOptions {
   depth?: number; // rows below this depth are folded into their parent (default 3)
 }
@@ -50,7 +53,7 @@ export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}):
       const last = i === m.children.length - 1;
       const idx = `${depth}-${i + 1}`;
       const t = totals.get(c)!;
-      emit([`${prefix}${last ? "└─" : "├─"}${c.label}`, c.type, idx, shapeOf(c), fmtCount(t.params), fmtCount(t.macs)]);
+      emit([`${prefix}${last ? "└─" : "├─"}${pytorchName(c)}`, c.type, idx, shapeOf(c), fmtCount(t.params), fmtCount(t.macs)]);
       if (depth < maxDepth && c.kind !== "layer") walk(c, depth + 1, prefix + (last ? "  " : "│ "), emit);
     });
   };

@@ -30,14 +30,30 @@ export class DataError extends Error {}
  * that says which does not fit.
  */
 export function datasetFor(graph: Graph, spec: string): Dataset {
+  checkDataFits(graph, spec, spec === "mnist" ? [1, 28, 28] : undefined, spec === "mnist" ? 10 : classFolders(spec).length);
   const input = graph.nodes[graph.inputs[0].node].shape as number[];
   const data = spec === "mnist" ? mnist() : imageFolder(spec, input);
-  if (input.join("x") !== data.shape.join("x"))
-    throw new DataError(`${graph.network} takes ${input.join("x")} inputs but the ${spec} images are ${data.shape.join("x")}`);
-  const outShape = graph.nodes[graph.outputs[0].node].shape as number[];
-  if (outShape.length !== 1 || outShape[0] !== data.classes.length)
-    throw new DataError(`${graph.network}'s output is ${outShape.join("x")}; the data has ${data.classes.length} classes (try --set classes=${data.classes.length})`);
+  checkDataFits(graph, spec, data.shape, data.classes.length);
   return data;
+}
+
+/** The network's input and output against the data's image shape and classes: checked before loading, and after. */
+function checkDataFits(graph: Graph, spec: string, shape: number[] | undefined, classes: number) {
+  const input = graph.nodes[graph.inputs[0].node].shape as number[];
+  if (shape && input.join("x") !== shape.join("x"))
+    throw new DataError(`${graph.network} takes ${input.join("x")} inputs but the ${spec} images are ${shape.join("x")}${spec === "mnist" ? " (try --input 1x28x28 if the network allows it)" : ""}`);
+  const outShape = graph.nodes[graph.outputs[0].node].shape as number[];
+  if (classes >= 2 && (outShape.length !== 1 || outShape[0] !== classes))
+    throw new DataError(`${graph.network}'s output is ${outShape.join("x")}; the data has ${classes} classes (try --set classes=${classes})`);
+}
+
+/** The class folders of an ImageFolder directory, sorted. */
+function classFolders(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((e) => statSync(join(dir, e)).isDirectory()).sort();
+  } catch (e) {
+    throw new DataError(`cannot read the data directory ${dir}: ${(e as Error).message}`);
+  }
 }
 
 export const MNIST_MEAN = 0.1307;
@@ -79,12 +95,7 @@ const IMAGE = new Set([".jpg", ".jpeg", ".png"]);
  * size. With `testFolder` absent, a fixed fraction of each class is held out.
  */
 export function imageFolder(dir: string, shape: number[], opts: { holdout?: number; mean?: number[]; std?: number[] } = {}): Dataset {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir).filter((e) => statSync(join(dir, e)).isDirectory()).sort();
-  } catch (e) {
-    throw new DataError(`cannot read the data directory ${dir}: ${(e as Error).message}`);
-  }
+  const entries = classFolders(dir);
   if (entries.length < 2)
     throw new DataError(`${dir} must hold one sub-folder of images per class (at least two), like torchvision's ImageFolder; found ${entries.length}`);
   const [c, h, w] = shape;

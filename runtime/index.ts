@@ -6,6 +6,7 @@ export { activeAdapter, adapterLine, findAdapter, type AdapterReport } from "./w
 export { Model, WeightsMismatchError, type LoadReport } from "./model.js";
 export { RuntimeError } from "./kernels.js";
 export { loadSafetensors, saveSafetensorsAtomically, WeightsError } from "./safetensors.js";
+export { loadWeights } from "./pth.js";
 export { readNpy, writeNpy, NpyError } from "./npy.js";
 export { loadImage, ImageError, IMAGENET_MEAN, IMAGENET_STD, type ImageOptions } from "./image.js";
 export { imagenetClasses } from "./labels.js";

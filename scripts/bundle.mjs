@@ -15,7 +15,7 @@ await build({
   format: "esm",
   target: "node20",
   outdir: "dist/bundle",
-  external: ["chevrotain", "prettier", "@hpcc-js/wasm-graphviz", "@resvg/resvg-js", "@tensorflow/*", "webgpu", "sharp", "jpeg-js", "pngjs", "fast-png", "mnist", "onnxruntime-node", "protobufjs", "protobufjs/*", "vscode-languageserver", "vscode-languageserver/*", "vscode-languageserver-textdocument"],
+  external: ["chevrotain", "commander", "prettier", "@hpcc-js/wasm-graphviz", "@resvg/resvg-js", "@tensorflow/*", "webgpu", "sharp", "jpeg-js", "pngjs", "fast-png", "mnist", "onnxruntime-node", "protobufjs", "protobufjs/*", "vscode-languageserver", "vscode-languageserver/*", "vscode-languageserver-textdocument"],
   logLevel: "warning",
 });
 

@@ -21,6 +21,15 @@ function noteOf(out: string, needle: string): string {
   return line.slice(line.lastIndexOf("# ") + 2);
 }
 
+/** The annotation of the line that closes the (first) multi-line statement opening on a line with `needle`. */
+function closingNote(out: string, needle: string): string {
+  const lines = out.split("\n");
+  const open = lines.findIndex((l) => l.includes(needle));
+  const indent = /^ */.exec(lines[open])![0];
+  const close = lines.findIndex((l, i) => i > open && l.startsWith(`${indent}}`));
+  return lines[close].slice(lines[close].lastIndexOf("# ") + 2);
+}
+
 describe("netc annotate", () => {
   it("prints the source with each line's output shape in one column", () => {
     const r = netc(["annotate", TINY]);
@@ -46,11 +55,11 @@ describe("netc annotate", () => {
     expect(noteOf(out, "stem:")).toBe(shape(layers, "stem"));
     expect(noteOf(out, "fc:")).toBe(shape(layers, "fc"));
     expect(noteOf(out, "  flatten")).toBe(layers.find((l) => l.name !== "fc" && l.outputShape.length === 1)!.outputShape.join("x")); // the unlabelled flatten
-    expect(noteOf(out, "stage1:")).toBe(lastUnder(layers, "stage1."));
-    expect(noteOf(out, "stage2:")).toBe(lastUnder(layers, "stage2."));
+    expect(closingNote(out, "stage1:")).toBe(lastUnder(layers, "stage1."));
+    expect(closingNote(out, "stage2:")).toBe(lastUnder(layers, "stage2."));
     // bn1 runs in four units: two at 16 channels, two at 32
     expect(noteOf(out, "bn1:")).toBe(`${shape(layers, "stage1.0.bn1")} ×2, ${shape(layers, "stage2.0.bn1")} ×2`);
-    expect(noteOf(out, "downsample:")).toBe(shape(layers, "stage2.0.downsample.1"));
+    expect(closingNote(out, "downsample:")).toBe(shape(layers, "stage2.0.downsample.1"));
     expect(out.trimEnd().split("\n").at(-1)).toMatch(new RegExp(`^}\\s+# ${shape(layers, "fc")}$`)); // the network's output
   });
 
@@ -70,8 +79,8 @@ describe("netc annotate", () => {
     const layers: Layer[] = json(["summary", TINY, "--input", "3xHxW"]).layers;
     const out = netc(["annotate", TINY, "--input", "3xHxW"]).stdout;
     expect(noteOf(out, "stem:")).toBe("16xHxW");
-    expect(noteOf(out, "stage2:")).toBe(lastUnder(layers, "stage2."));
-    expect(noteOf(out, "stage2:")).toMatch(/H/);
+    expect(closingNote(out, "stage2:")).toBe(lastUnder(layers, "stage2."));
+    expect(closingNote(out, "stage2:")).toMatch(/H/);
   });
 
   it("annotates the network chosen with --network, and its output still parses", () => {

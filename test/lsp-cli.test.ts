@@ -138,7 +138,8 @@ describe("netc lsp", () => {
     const lineLength = (needle: string) => TINY.split("\n")[positionOf(TINY, needle).line].length;
     expect(at("stem:")).toMatchObject({ label: `→ ${shapeOf(summary.layers, "stem")}`, position: { character: lineLength("stem:") } });
     const lastOfStage2 = summary.layers.filter((l: { name: string }) => l.name.startsWith("stage2.")).at(-1);
-    expect(at("stage2:").label).toBe(`→ ${lastOfStage2.outputShape.join("x")}`);
+    const closingOfStage2 = positionOf(TINY, "avgpool:").line - 1; // a multi-line statement's shape is on its closing line
+    expect(hints.find((h: { position: { line: number } }) => h.position.line === closingOfStage2).label).toBe(`→ ${lastOfStage2.outputShape.join("x")}`);
     expect(at("fc:").label).toBe(`→ ${shapeOf(summary.layers, "fc")}`);
     expect(at("bn1:").label).toBe(`→ ${shapeOf(summary.layers, "stage1.0.bn1")} ×2, ${shapeOf(summary.layers, "stage2.0.bn1")} ×2`);
   });

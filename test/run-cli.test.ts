@@ -37,16 +37,17 @@ describe("netc run", () => {
     const r = netc("run", join(parity, "lenet5.net"), "--weights", join(parity, "lenet5.safetensors"), "--input", join(parity, "lenet5.input.npy"), "--top", "3", "--labels", labels);
     expect(r.code, r.err).toBe(0);
     const lines = r.out.trim().split("\n");
-    expect(lines).toHaveLength(3);
-    const scores = lines.map((l) => Number(l.trim().split(/\s+/)[2]));
+    expect(lines.slice(0, 2)).toEqual(["sample 0:", "class     prob      score  label"]); // lenet5.input.npy holds two samples
+    const rows = lines.slice(2, 5);
+    const scores = rows.map((l) => Number(l.trim().split(/\s+/)[2]));
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
-    expect(lines[0]).toMatch(/digit \d$/);
+    expect(rows[0]).toMatch(/digit \d$/);
   });
 
   it("runs on an image, preprocessed for an ImageNet network", () => {
     const r = netc("run", "squeezenet1_1", "--input", join(root, "test/runtime/fixtures/photo.png"), "--labels", "imagenet", "--top", "2");
     expect(r.code, r.err).toBe(0);
-    expect(r.out.trim().split("\n")).toHaveLength(2);
+    expect(r.out.trim().split("\n")).toHaveLength(3); // the header row, then two classes
     expect(r.err).toContain("random initial weights");
   });
 
@@ -151,7 +152,7 @@ describe("a trained network", () => {
       writeFileSync(file, PNG.sync.write(png));
       const r = netc("run", "lenet5", "--weights", ck, "--input", file, "--mean", "0.1307", "--std", "0.3081", "--top", "1");
       expect(r.code, r.err).toBe(0);
-      if (Number(r.out.trim().split(/\s+/)[0]) === test.y[i]) right++;
+      if (Number(r.out.trim().split("\n")[1].trim().split(/\s+/)[0]) === test.y[i]) right++; // below the header row
     }
     expect(right).toBeGreaterThanOrEqual(picks.length - 1); // ~96% accurate: at most one miss
   });
@@ -173,7 +174,8 @@ describe("dense prediction", () => {
     expect(lines[0]).toBe("class map 4x4 (top class of each cell):");
     expect(lines.slice(1, 5).every((l) => l.trim().split(/\s+/).length === 4)).toBe(true);
     expect(lines[5]).toBe("averaged over the 16 cells:");
-    expect(lines).toHaveLength(8);
+    expect(lines[6]).toMatch(/^class\s+prob\s+score$/); // the header row, then the top 2
+    expect(lines).toHaveLength(9);
   });
 });
 

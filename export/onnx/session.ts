@@ -118,13 +118,13 @@ export async function providersFor(backend: string): Promise<OnnxProvider[]> {
 }
 
 /** Weights from a safetensors file (or the initial ones) for one onnxruntime run, with the runtime's checks. */
-export async function loadStateFor(graph: Graph, weights: string | undefined, strict: boolean, warn: (s: string) => void): Promise<StateDict> {
+export async function loadStateFor(graph: Graph, weights: string | undefined, strict: boolean, warn: (s: string) => void, rename?: readonly string[]): Promise<StateDict> {
   if (!weights) {
     warn("no --weights: running on random initial weights");
     return randomStateDict(graph);
   }
-  const { loadSafetensors } = await import("../../runtime/safetensors.js");
-  const { state, report: r } = fitStateDict(graph, await loadSafetensors(weights), { strict, source: weights });
+  const { loadWeights } = await import("../../runtime/pth.js"); // safetensors or a PyTorch checkpoint
+  const { state, report: r } = fitStateDict(graph, await loadWeights(weights, { rename }), { strict, source: weights });
   const skipped = r.missing.length + r.unexpected.length + r.mismatched.length;
   if (skipped) warn(`loaded ${r.loaded.length} tensors; ${r.missing.length} missing, ${r.unexpected.length} unexpected, ${r.mismatched.length} of another shape (--strict false)`);
   return state;
@@ -134,9 +134,9 @@ export async function loadStateFor(graph: Graph, weights: string | undefined, st
 export async function runOnce(
   graph: Graph,
   input: OnnxTensor,
-  opts: { weights?: string; strict?: string; backend?: string; warn: (s: string) => void },
+  opts: { weights?: string; rename?: readonly string[]; strict?: string; backend?: string; warn: (s: string) => void },
 ): Promise<OnnxTensor[]> {
-  const state = await loadStateFor(graph, opts.weights, opts.strict !== "false", opts.warn);
+  const state = await loadStateFor(graph, opts.weights, opts.strict !== "false", opts.warn, opts.rename);
   const session = await createOnnxSession(graph, state, { providers: await providersFor(opts.backend ?? "onnxruntime") });
   try {
     return await session.run([input]); // every output, in the graph's order
@@ -151,7 +151,7 @@ export async function runOnce(
  */
 export async function benchOnnx(
   graph: Graph,
-  opts: { batch: number; iterations: number; backend?: string; threads?: number },
+  opts: { batch: number; iterations: number; backend?: string; threads?: number; onRun?: (run: number, times: readonly number[]) => void },
 ): Promise<{ backend: string; threads: number; times: number[] }> {
   const providers = await providersFor(opts.backend ?? "onnxruntime");
   const session = await createOnnxSession(graph, randomStateDict(graph), { providers, threads: opts.threads });
@@ -165,6 +165,7 @@ export async function benchOnnx(
   const times: number[] = [];
   try {
     for (let i = 0; i < opts.iterations + 2; i++) {
+      opts.onRun?.(i, times); // runs 0 and 1 warm up
       const t = performance.now();
       await session.run(inputs);
       if (i >= 2) times.push(performance.now() - t);
