@@ -87,7 +87,29 @@ export function evaluate(e: Expr, cx: EvalContext): Value {
     }
     case "binary":
       return binary(e, cx);
+    case "comprehension":
+      return comprehension(e, cx);
   }
+}
+
+/** `[f(i) for i in xs if c]`: the element for each item that passes the filter, the name bound in its own scope. */
+function comprehension(e: Expr & { kind: "comprehension" }, cx: EvalContext): Value {
+  const items = evaluate(e.iterable, cx);
+  if (isUnknown(items)) return UNKNOWN;
+  if (!Array.isArray(items)) throw new EvalError(`a list comprehension iterates over a list, this is ${typeName(items)} (${show(items)})`, e.iterable.span);
+  const out: Value[] = [];
+  for (const item of items) {
+    const env = new Env(cx.env);
+    env.set(e.variable, item);
+    const inner = { ...cx, env };
+    if (e.cond) {
+      const c = evaluate(e.cond, inner);
+      if (isUnknown(c)) return UNKNOWN;
+      if (!truth(c, e.cond.span)) continue;
+    }
+    out.push(evaluate(e.element, inner));
+  }
+  return out;
 }
 
 function lookup(name: string, span: Span, cx: EvalContext): Value {
