@@ -1,7 +1,7 @@
 // npm run fuzz [-- --count N --seed S --jobs J --timeout SECONDS]: the grammar-mutation
 // fuzzer's long run (scripts/fuzz-lib.ts). Mutants are checked in worker processes, a
 // batch each, every one compiled; a worker that does not finish a mutant within the
-// timeout is a hang: it is killed, the mutant is reported, and the run goes on after it.
+// timeout, in CPU seconds (scripts/cpu-time.ts), is a hang: it is killed, the mutant is reported, and the run goes on after it.
 // Failures are written to fuzz-failures/ (the mutant's text and what went wrong); the
 // exit status is 1 if there are any.
 import { spawn } from "node:child_process";
@@ -11,6 +11,7 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { check, mutant, seeds } from "./fuzz-lib.js";
+import { cpuSecondsOf } from "./cpu-time.js";
 
 process.env.NETC_NO_CACHE = "1";
 const { values } = parseArgs({
@@ -57,11 +58,20 @@ if (values.worker) {
     new Promise<void>((resolve) => {
       const child = spawn(process.execPath, [script, "--worker", "--seed", String(seed), "--from", String(from), "--to", String(to)], { stdio: ["ignore", "pipe", "inherit"] });
       let current = from;
-      let timer: NodeJS.Timeout;
+      // The watchdog counts the worker's CPU time on the current mutant (a loaded machine
+      // only slows it down), and wall time as well, ten times longer, for a worker that
+      // hangs without running; without /proc, wall time alone.
+      let cpuMark = 0;
+      let wallMark = Date.now();
       const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => child.kill("SIGKILL"), timeout);
+        cpuMark = cpuSecondsOf(child.pid) ?? 0;
+        wallMark = Date.now();
       };
+      const timer = setInterval(() => {
+        const cpu = cpuSecondsOf(child.pid);
+        const wall = Date.now() - wallMark;
+        if (cpu === undefined ? wall > timeout : cpu - cpuMark > timeout / 1000 || wall > 10 * timeout) child.kill("SIGKILL");
+      }, 250);
       arm();
       let buffer = "";
       child.stdout.on("data", (chunk: Buffer) => {
@@ -81,12 +91,12 @@ if (values.worker) {
         }
       });
       child.on("exit", (code, signal) => {
-        clearTimeout(timer);
+        clearInterval(timer);
         if (signal === "SIGKILL" || code !== 0) {
           // a hang (killed by the watchdog) or a crash of the process itself
           done++;
           if (signal === "SIGKILL") hangs.push(current);
-          report(current, signal === "SIGKILL" ? `hang: no result in ${timeout / 1000} s` : `the worker exited with ${code}`);
+          report(current, signal === "SIGKILL" ? `hang: no result in ${timeout / 1000} s of CPU time` : `the worker exited with ${code}`);
           if (current + 1 < to) return runBatch(current + 1, to).then(resolve);
         }
         resolve();
