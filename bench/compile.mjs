@@ -2,7 +2,14 @@
 //   1. a whole `netc summary resnet152 --json` process, against `node -e 0`, with the
 //      parse cache warm (the usual case) and with it off (NETC_NO_CACHE=1);
 //   2. compiling generated networks of 10,000 and 20,000 layers (parse + elaborate +
-//      count), written out line by line, and the ratio of the two.
+//      count), written out line by line, and the ratio of the two;
+//   3. the CPU time and peak memory of whole `netc check` and `netc summary --json`
+//      processes on 100,000 and 250,000 written-out layers (parsed statement by
+//      statement, grammar/stream.ts), by /usr/bin/time: CPU, not wall time, since the
+//      machine may be shared. Measured 2026-11-29 on the 2-core machine under load 20:
+//      250,000 layers: check 12.9 s user + 4.4 s sys, 914 MB; summary --json 13.4 s +
+//      4.0 s, 980 MB (about 3.9 KB a layer, so the 4,000,000-token limit, about
+//      440,000 layers, stays within 2 GB).
 // Run after `npm run build`: npm run bench
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -56,6 +63,22 @@ const cold = timeProcess(["bin/netc.js", "summary", "resnet152", "--json"], { NE
 const t10 = await timeCompile(10_000);
 const t20 = await timeCompile(20_000);
 
+/** CPU seconds (user + sys) and peak RSS of one netc process on `layers` written-out layers. */
+function cpuOfWritten(layers, command) {
+  const dir = mkdtempSync(join(tmpdir(), "netc-bench-"));
+  const file = join(dir, `written${layers}.net`);
+  writeFileSync(file, `network long {\n  input 3x8x8\n${"  conv 3, 3x3, pad = 1\n".repeat(layers)}}\n`);
+  const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", process.execPath, "bin/netc.js", ...command, file], {
+    cwd: root, env: { ...process.env, NETC_NO_CACHE: "1" }, encoding: "utf8", maxBuffer: 1 << 30,
+  });
+  if (r.status !== 0) throw new Error(`netc ${command.join(" ")} exited ${r.status}: ${r.stderr.slice(-500)}`);
+  const [user, sys, kb] = r.stderr.trim().split("\n").at(-1).split(" ").map(Number);
+  return { cpu: user + sys, mb: kb / 1024 };
+}
+const written = [];
+for (const layers of [100_000, 250_000])
+  for (const command of [["check"], ["summary", "--json"]]) written.push({ layers, command: command.join(" "), ...cpuOfWritten(layers, command) });
+
 const f = (x) => `${x.toFixed(1)} ms`;
 console.log(`machine: ${execFileSync("nproc").toString().trim()} cores, node ${process.version}`);
 console.log(`node -e 0 (the floor)                       ${f(node.median)}  (min ${f(node.min)})`);
@@ -64,3 +87,5 @@ console.log(`  same, parse cache off (NETC_NO_CACHE=1)   ${f(cold.median)}  (min
 console.log(`compile 10,000 layers (parse+elaborate+count) ${f(t10)}`);
 console.log(`compile 20,000 layers                         ${f(t20)}`);
 console.log(`ratio 20,000 / 10,000                         ${(t20 / t10).toFixed(2)}  (linear: 2.00)`);
+for (const w of written)
+  console.log(`netc ${w.command.padEnd(14)} ${String(w.layers).padStart(7)} written-out layers: ${w.cpu.toFixed(1)} s CPU, ${w.mb.toFixed(0)} MB peak`);

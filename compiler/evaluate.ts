@@ -9,6 +9,7 @@ import { isOp, isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "
 import { ops as opNames } from "./ops.js";
 import { builtins } from "./builtins.js";
 import { pythonConstant } from "./python-names.js";
+import { suggest } from "../syntax/suggest.js";
 
 export class EvalError extends Error {
   constructor(
@@ -86,7 +87,29 @@ export function evaluate(e: Expr, cx: EvalContext): Value {
     }
     case "binary":
       return binary(e, cx);
+    case "comprehension":
+      return comprehension(e, cx);
   }
+}
+
+/** `[f(i) for i in xs if c]`: the element for each item that passes the filter, the name bound in its own scope. */
+function comprehension(e: Expr & { kind: "comprehension" }, cx: EvalContext): Value {
+  const items = evaluate(e.iterable, cx);
+  if (isUnknown(items)) return UNKNOWN;
+  if (!Array.isArray(items)) throw new EvalError(`a list comprehension iterates over a list, this is ${typeName(items)} (${show(items)})`, e.iterable.span);
+  const out: Value[] = [];
+  for (const item of items) {
+    const env = new Env(cx.env);
+    env.set(e.variable, item);
+    const inner = { ...cx, env };
+    if (e.cond) {
+      const c = evaluate(e.cond, inner);
+      if (isUnknown(c)) return UNKNOWN;
+      if (!truth(c, e.cond.span)) continue;
+    }
+    out.push(evaluate(e.element, inner));
+  }
+  return out;
 }
 
 function lookup(name: string, span: Span, cx: EvalContext): Value {
@@ -227,26 +250,4 @@ function callBuiltin(e: Expr & { kind: "call" }, cx: EvalContext): Value {
   return builtins[e.callee.name](args, e.span);
 }
 
-/** "did you mean" for a misspelt name. */
-export function suggest(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.max(1, Math.floor(name.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = distance(name, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best ? `did you mean \`${best}\`?` : undefined;
-}
-
-/** Edit distance where swapping two neighbouring letters counts as one edit. */
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.length][b.length];
-}
+export { suggest };

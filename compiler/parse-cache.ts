@@ -51,13 +51,16 @@ function cacheDir(root: string | undefined): string | undefined {
 }
 
 let format: string | undefined;
+/** Larger files are parsed each time (about 100,000 lines). */
+export const MAX_CACHED_CHARS = 4 << 20;
 
 export async function parseCached(text: string, file: string, loadParser: ParserLoader): Promise<ParseResult> {
   const root = packageRoot();
   const dir = cacheDir(root);
   format ??= dir ? parseFormat(root) : "";
   const key = createHash("sha1").update(format).update("\0").update(file).update("\0").update(text).digest("hex");
-  const path = dir && join(dir, `${key}.json`);
+  // A file of a million layers is not cached: its AST's JSON would be several times its text.
+  const path = dir && text.length <= MAX_CACHED_CHARS ? join(dir, `${key}.json`) : undefined;
   if (path) {
     try {
       return { program: JSON.parse(readFileSync(path, "utf8")) as Program, diagnostics: [] };

@@ -127,7 +127,15 @@ export class ExpressionBuilder {
   }
 
   listExpr(n: CstNode): A.Expr {
+    const comp = maybeSub(n, "compFor");
+    if (comp) return { ...this.compFor(comp), element: this.expression(sub(n, "expression")), span: this.span(n) };
     return { kind: "list", items: subs(n, "expression").map((x) => this.expression(x)), span: this.span(n) };
+  }
+
+  compFor(n: CstNode): Omit<A.Expr & { kind: "comprehension" }, "element" | "span"> {
+    const id = tok(n, "Identifier");
+    const [iterable, cond] = subs(n, "orExpr").map((x) => this.orExpr(x));
+    return { kind: "comprehension", variable: id.image, iterable, cond };
   }
 
   private dims(t: IToken): A.Expr {

@@ -167,11 +167,29 @@ export class ExpressionParser extends CstParser {
     this.CONSUME(T.LBracket);
     this.OPTION(() => {
       this.SUBRULE(this.expression);
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
-        this.OPTION2(() => this.SUBRULE2(this.expression));
-      });
+      this.OR([
+        { ALT: () => this.SUBRULE(this.compFor) }, // [f(i) for i in range(n) if i > 0]
+        {
+          ALT: () =>
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.OPTION2(() => this.SUBRULE2(this.expression));
+            }),
+        },
+      ]);
     });
     this.CONSUME(T.RBracket);
+  });
+
+  /** A list comprehension's `for NAME in ITERABLE [if COND]`, as Python's (an or-expression each, so `if` is the filter). */
+  compFor = this.RULE("compFor", () => {
+    this.CONSUME(T.For);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.In);
+    this.SUBRULE(this.orExpr);
+    this.OPTION(() => {
+      this.CONSUME(T.If);
+      this.SUBRULE2(this.orExpr);
+    });
   });
 }

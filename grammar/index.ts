@@ -1,13 +1,15 @@
 // Text to AST: lex, drop insignificant line breaks, parse, build the AST. Every lexing
 // and syntax error is reported, each located; the AST is built only when there are none.
 import type { ParseResult, ExpressionResult } from "../syntax/parser-api.js";
-import { Codes, error, type Diagnostic, type Span } from "../syntax/diagnostics.js";
+import { Codes, error, withLabel, type Diagnostic, type Span } from "../syntax/diagnostics.js";
 import { AstBuilder, LabelError } from "./cst-to-ast.js";
 import { parseRecovering } from "./recovery.js";
-import { keywords, lexer, significantNewlines, StringLiteral } from "./tokens.js";
+import { keywords, lexer, significantNewlines, StringLiteral, type NewlineState } from "./tokens.js";
+import { keywordHint, missingComma, trailingComma, unclosedBrace } from "./syntax-hints.js";
 import { stringDiagnostics } from "./strings.js";
 import { relocate } from "./relocate.js";
-import { tooLarge } from "./limits.js";
+import { estimateTokens, STREAM_ABOVE, tooLarge } from "./limits.js";
+import { parseStream } from "./stream.js";
 import type { IRecognitionException, IToken } from "./chevrotain.js";
 
 export type { ParseResult } from "../syntax/parser-api.js";
@@ -15,6 +17,7 @@ export type { ParseResult } from "../syntax/parser-api.js";
 export function parse(text: string, file: string): ParseResult {
   const big = tooLarge(text, file); // before lexing: memory grows with the tokens
   if (big) return { diagnostics: [big] };
+  if (estimateTokens(text, STREAM_ABOVE) > STREAM_ABOVE) return parseLarge(text, file);
   const lexed = lexer.tokenize(text);
   const diagnostics: Diagnostic[] = lexed.errors.map((e) =>
     error(Codes.lex, `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + 1))}`, {
@@ -30,6 +33,19 @@ export function parse(text: string, file: string): ParseResult {
     return build(text, file, lexed.tokens, lexed.groups.comments ?? [], diagnostics);
   } catch (e) {
     // The parser and the AST builder recurse; a pathological file must not crash them.
+    if (!(e instanceof RangeError)) throw e;
+    return { diagnostics: [error(Codes.limit, "this file nests too deeply to read", { file, start: 0, end: 0 })] };
+  }
+}
+
+/** A large file, statement by statement (grammar/stream.ts): the same AST in far less memory. */
+export function parseLarge(text: string, file: string, sizes: { pieceChars?: number; batchTokens?: number } = {}): ParseResult {
+  const builder = new AstBuilder(file, (t, offset) => parseExpressionAt(t, file, offset).expr);
+  const syntax = (e: IRecognitionException, previous?: IToken) => syntaxError(e, file, text, previous);
+  try {
+    const trailing = (c: IToken) => trailingComma(c, file);
+    return parseStream(text, file, { syntaxError: syntax, trailingComma: trailing, builder, maxNesting: MAX_NESTING, ...sizes });
+  } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     return { diagnostics: [error(Codes.limit, "this file nests too deeply to read", { file, start: 0, end: 0 })] };
   }
@@ -51,8 +67,10 @@ function tooDeep(tokens: IToken[], file: string): Diagnostic | undefined {
 }
 
 function build(text: string, file: string, tokens: IToken[], commentTokens: IToken[], diagnostics: Diagnostic[]): ParseResult {
-  const { cst, errors } = parseRecovering(significantNewlines(tokens));
+  const state: NewlineState = { depth: 0 };
+  const { cst, errors } = parseRecovering(significantNewlines(tokens, state));
   diagnostics.push(...errors.map((e) => syntaxError(e.error, file, text, e.previous)));
+  diagnostics.push(...(state.dangling ?? []).map((c) => trailingComma(c, file)));
   if (diagnostics.length > 0) return { diagnostics };
   const comments = commentTokens;
   const builder = new AstBuilder(file, (t, offset) => parseExpressionAt(t, file, offset).expr);
@@ -92,25 +110,31 @@ function syntaxError(e: IRecognitionException, file: string, text: string, previ
   const start = atEnd ? text.length : t.startOffset;
   const end = atEnd ? text.length : t.startOffset + Math.max(1, t.image.length);
   const found = atEnd ? "end of file" : t.tokenType.name === "Newline" ? "line break" : `'${t.image}'`;
-  const expected = e.message.replace(/^Expecting:?\s*/i, "").replace(/\s+but found:.*$/s, "");
-  const d = error(Codes.syntax, `unexpected ${found}`, { file, start, end }, `expected ${summarizeExpected(expected)}`);
-  const hint = previous && !atEnd ? syntaxHint(t, previous, text) : undefined;
+  const expected = summarizeExpected(e.message.replace(/^Expecting:?\s*/i, "").replace(/\s+but found:.*$/s, ""));
+  const comma = previous && !atEnd && missingComma(t, previous, text);
+  const d = comma
+    ? error(Codes.syntax, "missing ',' between arguments?", { file, start, end }, "expected ',' before this")
+    : error(Codes.syntax, `unexpected ${found}`, { file, start, end }, `expected ${expected}`);
+  const hint = comma ? "arguments are separated by `,`; a statement ends at a line break or `;`" : previous && !atEnd ? syntaxHint(t, previous) : undefined;
   if (hint) d.notes.push(hint);
+  const keyword = keywordHint(text, start);
+  if (keyword) d.notes.push(keyword);
+  if (atEnd && expected.includes("'}'")) {
+    const open = unclosedBrace(text);
+    if (open !== undefined) withLabel(d, { file, start: open, end: open + 1 }, "this '{' is never closed");
+  }
   return d;
 }
 
 const isKeyword = (word: string) => keywords.some((k) => String(k.PATTERN) === `/${word}/`);
 
 /** What a user coming from Python or PyTorch most likely meant. */
-function syntaxHint(t: IToken, previous: IToken, text: string): string | undefined {
+function syntaxHint(t: IToken, previous: IToken): string | undefined {
   const prev = previous.image;
   if (t.image === ":" && isKeyword(prev))
     return `\`${prev}\` is a keyword; a label of that name is written as a string: \`"${prev}": ...\``;
   if (t.image === "." && ["nn", "torch", "F", "tv", "torchvision"].includes(prev))
     return `netc's layers are written without PyTorch's \`${prev}.\` prefix, and infer their input channels: \`conv 16, 3x3\` for nn.Conv2d(3, 16, 3) (\`netc list\` and docs/language.md name them all)`;
-  const sameLine = !text.slice(previous.startOffset, t.startOffset).includes("\n");
-  if (sameLine && previous.tokenType.name !== "Comma" && /^[\w"]/.test(t.image) && /[\w\])"]$/.test(prev))
-    return "arguments are separated by `,`; a statement ends at a line break or `;`";
   return undefined;
 }
 

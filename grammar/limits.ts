@@ -1,12 +1,17 @@
 // How much text netc parses. Chevrotain's tokens and syntax tree take about 20 KB of
-// memory per line of layers, so a file of a million written-out layers (23 MB) ran out
-// of memory after a minute. Files beyond this limit are refused before lexing, at once,
-// with the figure: a network that long is written with `repeat` or a `for` loop, which
-// elaborate a million layers from a few lines.
+// memory per line of layers; large files are therefore parsed statement by statement
+// (stream.ts), which keeps only the AST (about 1.7 KB a line of `conv 3, 3x3, pad = 1`,
+// the graph as much again: 250,000 written-out layers summarize in 1 GB). Files beyond
+// this limit are refused before lexing, at once, with the figure, rather than run out of
+// memory: a network that long is written with `repeat` or a `for` loop, which elaborate
+// a million layers from a few lines.
 import { Codes, error, type Diagnostic } from "../syntax/diagnostics.js";
 
-/** The most tokens a file may have (about 55,000 lines of `conv 64, 3x3, pad = 1`). */
-export const MAX_TOKENS = 500_000;
+/** The most tokens a file may have (about 440,000 lines of `conv 64, 3x3, pad = 1`, within 2 GB). */
+export const MAX_TOKENS = 4_000_000;
+
+/** Files of more tokens are parsed statement by statement (grammar/stream.ts), in less memory. */
+export const STREAM_ABOVE = 200_000;
 
 /**
  * An upper estimate of the number of tokens of `text`, counted in one pass without

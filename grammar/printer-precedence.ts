@@ -17,6 +17,8 @@ export function childrenOf(e: A.Expr): A.Expr[] {
       return [e.operand];
     case "cond":
       return [e.then, e.cond, e.else];
+    case "comprehension":
+      return e.cond ? [e.element, e.iterable, e.cond] : [e.element, e.iterable];
     case "binary":
       return [e.left, e.right];
     default:

@@ -250,6 +250,8 @@ class Printer extends CommentPlacer {
         return e.op === "not" ? ["not ", operand(e.operand, NOT)] : ["-", operand(e.operand, UNARY)];
       case "cond":
         return [operand(e.then, OR), " if ", operand(e.cond, OR), " else ", d(e.else)];
+      case "comprehension":
+        return group(["[", indent([softline, d(e.element), line, "for ", e.variable, " in ", operand(e.iterable, OR), e.cond ? [line, "if ", operand(e.cond, OR)] : ""]), softline, "]"]);
       case "binary": {
         const p = precedence(e);
         const comparison = p === COMPARISON;

@@ -97,28 +97,46 @@ const continuing = new Set<TokenType>([
 /** Tokens before which a line break is ignored (`}` newline `else {`). */
 const continued = new Set<TokenType>([Else, Shortcut, RParen, RBracket]);
 
+/** What significantNewlines carries from one piece of a file to the next. */
+export interface NewlineState {
+  depth: number; // open parentheses and brackets
+  prev?: TokenType; // the last token kept
+  start?: number; // the column of the current statement's first token
+  dangling?: IToken[]; // commas that ended a line before a line not indented past the statement
+}
+
 /**
  * Line breaks end statements, except inside parentheses and brackets, after a token
  * that needs more (a comma, an operator, `{`), and before `else` or `shortcut`. The
- * parser then sees one `Newline` per statement boundary.
+ * parser then sees one `Newline` per statement boundary. A file read in pieces passes
+ * the same `state` for each (a piece must not end in a comma or a run of line breaks,
+ * but the last).
+ *
+ * A comma at the end of a line continues the arguments on the next line only when that
+ * line is indented past the statement's first token (as the formatter writes them):
+ * `conv 16, 3x3,` then `relu` below it would make `relu` an argument. That comma is
+ * dropped, the line break ends the statement, and the comma is listed in
+ * `state.dangling` for the parser to report.
  */
-export function significantNewlines(tokens: IToken[]): IToken[] {
+export function significantNewlines(tokens: IToken[], state: NewlineState = { depth: 0 }): IToken[] {
   const out: IToken[] = [];
-  let depth = 0;
   let j = 0; // the first token after the current run of line breaks: each run is scanned once
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const type = t.tokenType;
-    if (type === LParen || type === LBracket) depth++;
-    else if ((type === RParen || type === RBracket) && depth > 0) depth--;
+    if (type === LParen || type === LBracket) state.depth++;
+    else if ((type === RParen || type === RBracket) && state.depth > 0) state.depth--;
     if (type === Newline) {
-      const prev = out[out.length - 1];
       if (j <= i) for (j = i + 1; tokens[j]?.tokenType === Newline; ) j++; // blank lines and comment lines
       const next = tokens[j];
-      if (depth > 0 || !prev || continuing.has(prev.tokenType)) continue;
-      if (next && continued.has(next.tokenType)) continue;
-    }
+      if (state.depth > 0 || !state.prev) continue;
+      const last = out[out.length - 1];
+      if (state.prev === Comma && last?.tokenType === Comma && next && (next.startColumn ?? 0) <= (state.start ?? 0)) {
+        (state.dangling ??= []).push(out.pop()!);
+      } else if (continuing.has(state.prev) || (next && continued.has(next.tokenType))) continue;
+    } else if (!state.prev || state.prev === Newline || state.prev === Semicolon || state.prev === LBrace) state.start = t.startColumn;
     out.push(t);
+    state.prev = type;
   }
   return out;
 }

@@ -1,29 +1,19 @@
 // npm run fuzz [-- --count N --seed S --jobs J --timeout SECONDS]: the grammar-mutation
 // fuzzer's long run (scripts/fuzz-lib.ts). Mutants are checked in worker processes, a
 // batch each, every one compiled; a worker that does not finish a mutant within the
-// timeout (of CPU time, so that a loaded machine is no hang) is a hang: it is killed, the mutant is reported, and the run goes on after it.
+// timeout, in CPU seconds (scripts/cpu-time.ts), is a hang: it is killed, the mutant is reported, and the run goes on after it.
 // Failures are written to fuzz-failures/ (the mutant's text and what went wrong); the
 // exit status is 1 if there are any.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { check, mutant, seeds } from "./fuzz-lib.js";
+import { cpuSecondsOf } from "./cpu-time.js";
 
 process.env.NETC_NO_CACHE = "1";
-
-/** A process's CPU time (user + system) in seconds, from /proc; undefined elsewhere. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
-}
 const { values } = parseArgs({
   options: {
     count: { type: "string" }, seed: { type: "string" }, jobs: { type: "string" }, timeout: { type: "string" },
@@ -68,19 +58,21 @@ if (values.worker) {
     new Promise<void>((resolve) => {
       const child = spawn(process.execPath, [script, "--worker", "--seed", String(seed), "--from", String(from), "--to", String(to)], { stdio: ["ignore", "pipe", "inherit"] });
       let current = from;
-      // The watchdog counts the worker's CPU time, not the clock: on a loaded machine a
-      // slow mutant is not a hang. (Ten times the limit on the clock still is one.)
-      let startCpu = cpuSeconds(child.pid);
-      let startWall = Date.now();
+      // The watchdog counts the worker's CPU time on the current mutant (a loaded machine
+      // only slows it down), and wall time as well, ten times longer, for a worker that
+      // hangs without running; without /proc, wall time alone.
+      let cpuMark = 0;
+      let wallMark = Date.now();
       const arm = () => {
-        startCpu = cpuSeconds(child.pid);
-        startWall = Date.now();
+        cpuMark = cpuSecondsOf(child.pid) ?? 0;
+        wallMark = Date.now();
       };
       const timer = setInterval(() => {
-        const cpu = cpuSeconds(child.pid);
-        const overCpu = cpu !== undefined && startCpu !== undefined && (cpu - startCpu) * 1000 > timeout;
-        if (overCpu || Date.now() - startWall > 10 * timeout) child.kill("SIGKILL");
-      }, 1000);
+        const cpu = cpuSecondsOf(child.pid);
+        const wall = Date.now() - wallMark;
+        if (cpu === undefined ? wall > timeout : cpu - cpuMark > timeout / 1000 || wall > 10 * timeout) child.kill("SIGKILL");
+      }, 250);
+      arm();
       let buffer = "";
       child.stdout.on("data", (chunk: Buffer) => {
         buffer += chunk.toString();

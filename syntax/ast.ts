@@ -192,6 +192,8 @@ export type Expr =
   | { kind: "call"; callee: Expr; args: Arg[]; span: Span }
   | { kind: "unary"; op: "-" | "not"; operand: Expr; span: Span }
   | { kind: "binary"; op: BinaryOp; left: Expr; right: Expr; span: Span }
-  | { kind: "cond"; cond: Expr; then: Expr; else: Expr; span: Span };
+  | { kind: "cond"; cond: Expr; then: Expr; else: Expr; span: Span }
+  /** `[element for variable in iterable if cond]`, Python's list comprehension. */
+  | { kind: "comprehension"; element: Expr; variable: string; iterable: Expr; cond?: Expr; span: Span };
 
 export type BinaryOp = "+" | "-" | "*" | "/" | "//" | "%" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "and" | "or";

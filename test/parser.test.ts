@@ -28,6 +28,7 @@ function show(e: Expr): string {
     case "unary": return `(${e.op} ${show(e.operand)})`;
     case "binary": return `(${show(e.left)} ${e.op} ${show(e.right)})`;
     case "cond": return `(${show(e.then)} if ${show(e.cond)} else ${show(e.else)})`;
+    case "comprehension": return `[${show(e.element)} for ${e.variable} in ${show(e.iterable)}${e.cond ? ` if ${show(e.cond)}` : ""}]`;
   }
 }
 
@@ -38,6 +39,12 @@ const expr = (text: string) => {
 };
 
 describe("expressions", () => {
+  it("reads a list comprehension's `if` as its filter, and a conditional element whole", () => {
+    expect(expr("[a if c else b for i in xs if i > 0]")).toBe("[(a if c else b) for i in xs if (i > 0)]");
+    expect(expr("[i for i in (xs if c else ys)]")).toBe("[i for i in (xs if c else ys)]");
+    expect(expr("[\n  i * 2\n  for i in range(3)\n]")).toBe("[(i * 2) for i in range(3)]");
+  });
+
   it("binds tighter operators first, left to right", () => {
     expect(expr("1 + 2 * 3 - 4")).toBe("((1 + (2 * 3)) - 4)");
     expect(expr("a * b // 64 * g")).toBe("(((a * b) // 64) * g)");

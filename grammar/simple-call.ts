@@ -1,0 +1,65 @@
+// The common statement of a long, written-out file, `conv 64, 3x3, pad = 1`, built
+// straight from its tokens: a layer's name, then literal arguments, positional or
+// named, separated by commas. It is exactly the AST the parser and the CST visitor give
+// (a test compares them on every library file); anything else returns undefined and
+// goes through the parser. A million such lines would otherwise spend most of their
+// time in Chevrotain's rules and syntax tree.
+import type { IToken } from "./chevrotain.js";
+import type * as A from "../syntax/ast.js";
+import * as T from "./tokens.js";
+
+/** The statement of tokens[from, to), when it is a simple layer call; else undefined. */
+export function simpleCall(tokens: IToken[], from: number, to: number, file: string): A.CallStmt | undefined {
+  const id = tokens[from];
+  if (to - from < 1 || id.tokenType !== T.Identifier) return undefined;
+  const args: A.Arg[] = [];
+  let i = from + 1;
+  while (i < to) {
+    if (args.length) {
+      if (tokens[i].tokenType !== T.Comma) return undefined;
+      i++;
+    }
+    let name: IToken | undefined;
+    if (tokens[i]?.tokenType === T.Identifier && tokens[i + 1]?.tokenType === T.Equals && i + 2 < to) {
+      name = tokens[i];
+      i += 2;
+    }
+    if (i >= to) return undefined;
+    const value = literal(tokens[i], file);
+    if (!value) return undefined;
+    const start = (name ?? tokens[i]).startOffset;
+    args.push({ name: name?.image, value, span: { file, start, end: value.span.end } });
+    i++;
+  }
+  const last = tokens[to - 1];
+  return {
+    kind: "call",
+    callee: id.image,
+    calleeSpan: span(id, file),
+    args,
+    parens: false,
+    label: undefined,
+    span: { file, start: id.startOffset, end: last.startOffset + last.image.length },
+  };
+}
+
+const span = (t: IToken, file: string) => ({ file, start: t.startOffset, end: t.startOffset + t.image.length });
+
+function literal(t: IToken | undefined, file: string): A.Expr | undefined {
+  if (!t) return undefined;
+  const type = t.tokenType;
+  if (type === T.Integer || type === T.Float) return { kind: "number", value: Number(t.image), text: t.image, span: span(t, file) };
+  if (type === T.Identifier) return { kind: "name", name: t.image, span: span(t, file) };
+  if (type === T.True || type === T.False) return { kind: "bool", value: type === T.True, span: span(t, file) };
+  if (type === T.Dims) {
+    const parts: A.Expr[] = [];
+    let offset = t.startOffset;
+    for (const part of t.image.split("x")) {
+      const s = { file, start: offset, end: offset + part.length };
+      parts.push(/^[0-9]/.test(part) ? { kind: "number", value: Number(part), text: part, span: s } : { kind: "name", name: part, span: s });
+      offset += part.length + 1;
+    }
+    return { kind: "dims", parts, span: span(t, file) };
+  }
+  return undefined;
+}
