@@ -120,6 +120,8 @@ function mangle(text: string, seed: number): string {
   const lines = text.split("\n");
   const out: string[] = [];
   let depth = 0;
+  let statementIndent = ""; // a line after a trailing ',' goes on with the arguments: indented past its statement
+  let continues = false;
   for (let i = 0; i < lines.length; i++) {
     const { code, comment } = splitComment(lines[i]);
     const body = code.trim();
@@ -131,7 +133,9 @@ function mangle(text: string, seed: number): string {
       out.push(comment ? spaces(6) + comment : "");
       continue;
     }
-    const indent = rand() < 0.15 ? "\t" : spaces(6);
+    const indent = continues ? `${statementIndent}  ${spaces(4)}` : rand() < 0.15 ? "\t" : spaces(6);
+    if (!continues) statementIndent = indent;
+    continues = body.endsWith(",");
     // a simple statement: not opening or closing a body, not inside brackets, no comment
     const simple = depth === 0 && !comment && !/[{},([]$/.test(body) && !/[{}]/.test(body) && !/^(block|network|import)\b/.test(body);
     const next = lines[i + 1]?.trim() ?? "";
