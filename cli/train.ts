@@ -13,7 +13,7 @@ import { checkMemory, MemoryLimitError } from "../runtime/memory-estimate.js";
 export const trainHelp = `usage: netc train NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
                   [--lr X] [--momentum M] [--weight-decay W] [--freeze PREFIX]...
                   [--freeze-epochs K] [--weights INIT] [--checkpoint OUT] [--resume]
-                  [--augment crop,flip] [--backend B] [--adapter A] [--json]
+                  [--augment crop,flip] [--workers N] [--backend B] [--adapter A] [--json]
 
 Trains NET with cross-entropy on its first output: dropout and batch-norm statistics
 in training mode, then evaluation on the held-out split after every epoch.
@@ -39,6 +39,8 @@ options:
   --resume             continue from --checkpoint: weights, optimizer state, epoch count
   --augment LIST       crop (random crop of the image padded by 4) and/or flip (horizontal)
   --seed S             shuffling and augmentation seed (default 0)
+  --workers N          threads, each computing the gradient of a slice of every batch
+                       (data-parallel; default: every core, at most 4, on wasm and cpu)
 ${backendHelp(23)}
   --json               end with one JSON object: testAccuracy, trainLoss, epochs, seconds
   -h, --help           show this help`;
@@ -51,7 +53,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
       network: { type: "string" }, data: { type: "string" }, epochs: { type: "string" }, batch: { type: "string" },
       optimizer: { type: "string" }, lr: { type: "string" }, momentum: { type: "string" }, "weight-decay": { type: "string" },
       freeze: { type: "string", multiple: true }, "freeze-epochs": { type: "string" }, weights: { type: "string" }, strict: { type: "string" },
-      checkpoint: { type: "string" }, resume: { type: "boolean" }, augment: { type: "string" }, seed: { type: "string" },
+      checkpoint: { type: "string" }, resume: { type: "boolean" }, augment: { type: "string" }, seed: { type: "string" }, workers: { type: "string" },
       ...backendFlags, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
@@ -82,6 +84,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
 
   const rt = await import("../runtime/index.js");
   const { Trainer } = await import("../runtime/train.js");
+  const { ParallelTrainer, defaultTrainWorkers } = await import("../runtime/train-parallel.js");
   const { datasetFor, DataError } = await import("../runtime/data.js");
   const made: { dispose(): void }[] = []; // freed at the end: main may run again in this process
   try {
@@ -116,7 +119,11 @@ export async function train(argv: string[], out: Out): Promise<number> {
     const progress = progressPrinter(out, !!values.json);
     const started = performance.now();
     let done = startEpoch;
-    const trainer = new Trainer(model, data, {
+    const cpuBackend = ["wasm", "cpu"].includes(tf.getBackend());
+    const workers = num("workers", values.workers, cpuBackend ? defaultTrainWorkers() : 1, true);
+    if (workers < 1) throw new UsageError("--workers must be at least 1");
+    if (workers > 1 && !cpuBackend) throw new UsageError(`--workers splits batches across CPU threads: use it with --backend wasm or cpu, not ${tf.getBackend()}`);
+    const trainerOptions: import("../runtime/train.js").TrainOptions = {
       epochs, batch, optimizer,
       lr: num("lr", values.lr, optimizer === "adam" ? 0.002 : 0.01),
       momentum: num("momentum", values.momentum, optimizer === "sgd" ? 0.9 : 0),
@@ -134,7 +141,8 @@ export async function train(argv: string[], out: Out): Promise<number> {
         if (values.checkpoint) await save(e.epoch);
       },
       shouldStop: () => stop,
-    });
+    };
+    const trainer = workers > 1 ? new ParallelTrainer(model, data, trainerOptions, workers, tf.getBackend()) : new Trainer(model, data, trainerOptions);
     made.push(trainer.optimizer);
     async function save(epoch: number) {
       makeFolders(dirname(values.checkpoint!), values.checkpoint!, "the checkpoint"); // not Node's recursive mkdir: it loops on /proc
@@ -148,7 +156,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
     }
     const last = result.epochs[result.epochs.length - 1];
     const summary = {
-      network: graph.network, data: values.data, backend: tf.getBackend(), device: rt.backendDescription(), epochs: done, stopped: result.stopped,
+      network: graph.network, data: values.data, backend: tf.getBackend(), device: rt.backendDescription(), workers, epochs: done, stopped: result.stopped,
       testAccuracy: last?.testAccuracy ?? null, trainLoss: last?.trainLoss ?? null,
       seconds: +((performance.now() - started) / 1000).toFixed(2), history: result.epochs,
     };

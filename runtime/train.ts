@@ -137,7 +137,7 @@ export class Trainer {
     return { loss: lossSum / seen, accuracy: correct / seen, stopped: false };
   }
 
-  private async step(xs: Float32Array, ys: Int32Array, n: number, vars: tf.Variable[], seed: number): Promise<{ loss: number; hits: number }> {
+  protected async step(xs: Float32Array, ys: Int32Array, n: number, vars: tf.Variable[], seed: number): Promise<{ loss: number; hits: number }> {
     const classes = this.data.classes.length;
     const [loss, hits] = tf.tidy(() => {
       const x = tf.tensor(xs, [n, ...this.data.shape]);
