@@ -40,7 +40,8 @@ options:
   --augment LIST       crop (random crop of the image padded by 4) and/or flip (horizontal)
   --seed S             shuffling and augmentation seed (default 0)
   --workers N          threads, each computing the gradient of a slice of every batch
-                       (data-parallel; default: every core, at most 4, on wasm and cpu)
+                       (data-parallel on wasm and cpu; default: every core, at
+                       most 4, with at least 16 images each: 2 for batches of 32)
 ${backendHelp(23)}
   --json               end with one JSON object: testAccuracy, trainLoss, epochs, seconds
   -h, --help           show this help`;
@@ -120,7 +121,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
     const started = performance.now();
     let done = startEpoch;
     const cpuBackend = ["wasm", "cpu"].includes(tf.getBackend());
-    const workers = num("workers", values.workers, cpuBackend ? defaultTrainWorkers() : 1, true);
+    const workers = num("workers", values.workers, cpuBackend ? defaultTrainWorkers(batch) : 1, true);
     if (workers < 1) throw new UsageError("--workers must be at least 1");
     if (workers > 1 && !cpuBackend) throw new UsageError(`--workers splits batches across CPU threads: use it with --backend wasm or cpu, not ${tf.getBackend()}`);
     const trainerOptions: import("../runtime/train.js").TrainOptions = {

@@ -13,6 +13,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Model } from "./model.js";
 import type { Dataset } from "./data.js";
 import { Trainer, type TrainOptions, type TrainResult } from "./train.js";
+import { trainingLoss } from "./grad-kernels/softmax-xent.js";
 
 export interface SliceResult {
   loss: number; // mean over the slice
@@ -20,20 +21,23 @@ export interface SliceResult {
   grads: Record<string, Float32Array>; // by variable name, the slice's mean-loss gradient
 }
 
-/** The default number of threads for training: every core, at most 4 (small batches split badly). */
-export function defaultTrainWorkers(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+/**
+ * The default number of threads for a batch size: every core (at most 4), while each
+ * slice keeps at least 16 images (smaller slices cost more in messages than they save,
+ * and batch norm's per-replica statistics grow noisy): 2 threads for batches of 32.
+ */
+export function defaultTrainWorkers(batch: number): number {
+  return Math.max(1, Math.min(4, availableParallelism(), Math.floor(batch / 16)));
 }
 
 /** Gradients of the mean cross-entropy of one slice, as tensors (the caller disposes them). */
 export function sliceGradients(model: Model, x: tf.Tensor, ys: Int32Array, classes: number, vars: tf.Variable[], seed: number) {
   return tf.tidy(() => {
-    const labels = tf.oneHot(tf.tensor1d(ys, "int32"), classes);
     let logits: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const [out] = model.forward([x], { training: true, keepIntermediates: true, seed });
       logits = tf.keep(out);
-      return tf.losses.softmaxCrossEntropy(labels, out) as tf.Scalar;
+      return trainingLoss(out, ys, classes);
     }, vars);
     const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits!, 1), tf.tensor1d(ys, "int32")), "int32"));
     tf.dispose(logits!);

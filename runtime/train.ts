@@ -12,6 +12,7 @@ import { augment, type Dataset, type Split } from "./data.js";
 import type { StateTensor } from "./state.js";
 import { mulberry32 } from "./random.js";
 import { registerWasmFallbacks } from "./fallback.js";
+import { trainingLoss } from "./grad-kernels/softmax-xent.js";
 
 export interface TrainOptions {
   epochs: number;
@@ -141,12 +142,11 @@ export class Trainer {
     const classes = this.data.classes.length;
     const [loss, hits] = tf.tidy(() => {
       const x = tf.tensor(xs, [n, ...this.data.shape]);
-      const labels = tf.oneHot(tf.tensor1d(ys, "int32"), classes);
       let logits: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const [out] = this.model.forward([x], { training: true, keepIntermediates: true, seed }); // dropout masks: reproducible per epoch and batch
         logits = tf.keep(out);
-        return tf.losses.softmaxCrossEntropy(labels, out) as tf.Scalar;
+        return trainingLoss(out, ys, classes); // one fused kernel on wasm and cpu
       }, vars);
       if (this.opts.weightDecay > 0)
         for (const v of vars) grads[v.name] = tf.add(grads[v.name], tf.mul(v, this.opts.weightDecay)); // PyTorch's coupled L2
