@@ -25,16 +25,18 @@ const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1
 const table = new Map(); // "phase kernel" -> ms
 const add = (key, ms) => table.set(key, (table.get(key) ?? 0) + ms);
 let phase = "other";
+let inFallback = false; // in a kernel that runs on the cpu backend: its reads and writes are copies
 for (const k of tf.getKernelsForBackend(tf.getBackend())) {
   const config = tf.getKernel(k.kernelName, tf.getBackend());
   const f = config.kernelFunc;
   const label = added.has(k.kernelName) ? `${k.kernelName} (on cpu, copies included)` : k.kernelName;
-  config.kernelFunc = (a) => { const t = cpu(); const out = f(a); add(`${phase}\t${label}`, cpu() - t); return out; };
+  const fallback = added.has(k.kernelName);
+  config.kernelFunc = (a) => { const t = cpu(); inFallback = fallback; try { return f(a); } finally { inFallback = false; add(`${phase}\t${label}`, cpu() - t); } };
 }
 if (backend === "wasm") { // copies between the backends, inside the fallback kernels above
   const wasm = tf.backend(); const [read, write] = [wasm.readSync.bind(wasm), wasm.write.bind(wasm)];
-  wasm.readSync = (id) => { const t = cpu(); const v = read(id); add("copies\twasm -> cpu", cpu() - t); return v; };
-  wasm.write = (v, s, d) => { const t = cpu(); const id = write(v, s, d); if (phase === "backward") add("copies\tcpu -> wasm", cpu() - t); return id; };
+  wasm.readSync = (...a) => { const t = cpu(); const v = read(...a); if (inFallback) add("copies (within the kernels on cpu)\twasm -> cpu", cpu() - t); return v; };
+  wasm.write = (v, s, d) => { const t = cpu(); const id = write(v, s, d); if (inFallback) add("copies (within the kernels on cpu)\tcpu -> wasm", cpu() - t); return id; };
 }
 const forward = model.forward.bind(model);
 model.forward = (...a) => { const p = phase; phase = "forward"; try { return forward(...a); } finally { phase = p === "other" ? "backward" : p; } };

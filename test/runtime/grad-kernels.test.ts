@@ -55,3 +55,28 @@ describe("fused softmax cross-entropy", () => {
     }
   });
 });
+
+describe("the convolution's input gradient on wasm (stride 1: a convolution with the turned filter)", () => {
+  it("equals TensorFlow.js's own on the cpu backend, for paddings up to the kernel size less one", async () => {
+    const { registerWasmFallbacks } = await import("../../runtime/fallback.js");
+    const grads = (pad: "valid" | [number, number][], k: number) => {
+      const x = tf.variable(tf.tensor4d(Float32Array.from({ length: 2 * 9 * 8 * 3 }, (_, i) => Math.sin(i)), [2, 9, 8, 3]));
+      const w = tf.tensor4d(Float32Array.from({ length: k * k * 3 * 4 }, (_, i) => Math.cos(i)), [k, k, 3, 4]);
+      const { grads: g } = tf.variableGrads(() => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w, 1, pad as never))), [x]);
+      const out = Array.from(g[x.name].dataSync());
+      tf.dispose([x, w, g[x.name]]);
+      return out;
+    };
+    const cases: ["valid" | [number, number][], number][] = [["valid", 3], [[[0, 0], [1, 1], [1, 1], [0, 0]], 3], [[[0, 0], [2, 0], [1, 2], [0, 0]], 3], [[[0, 0], [2, 2], [2, 2], [0, 0]], 5]];
+    await useBackend("cpu");
+    const reference = cases.map(([p, k]) => grads(p, k));
+    await useBackend("wasm");
+    registerWasmFallbacks();
+    cases.forEach(([p, k], c) => {
+      const ours = grads(p, k);
+      const scale = Math.max(...reference[c].map(Math.abs));
+      expect(ours.length).toBe(reference[c].length);
+      ours.forEach((v, i) => expect(Math.abs(v - reference[c][i]) / scale).toBeLessThan(1e-5));
+    });
+  });
+});
