@@ -3,6 +3,7 @@
 // and wasm lacks is registered for wasm as a call to the cpu backend's, with the data
 // copied across: the bulk of the work stays in wasm, the rest runs in JavaScript.
 import * as tf from "@tensorflow/tfjs-core";
+import { registerMaxPoolGrad } from "./grad-kernels/max-pool-grad.js";
 
 type Info = { dataId: object; shape: number[]; dtype: tf.DataType };
 
@@ -14,6 +15,7 @@ export function registerWasmFallbacks(): string[] {
   const cpu = tf.findBackend("cpu") as tf.KernelBackend | null;
   if (!cpu) return [];
   registerConvGradient();
+  registerMaxPoolGrad(); // netc's own, in wasm's memory (tested against PyTorch and tfjs's cpu)
   const have = new Set(tf.getKernelsForBackend("wasm").map((k) => k.kernelName));
   const added: string[] = [];
   for (const k of tf.getKernelsForBackend("cpu")) {

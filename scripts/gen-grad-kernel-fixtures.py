@@ -18,4 +18,13 @@ labels = torch.tensor([0, 6, 4, 3, 1, 2])
 loss = torch.nn.functional.cross_entropy(z, labels)
 loss.backward()
 out["softmax_xent"] = {"shape": [6, 7], "logits": r(z), "labels": labels.tolist(), "loss": float(loss), "grad": r(z.grad)}
+
+# max-pool: the gradient of sum(pool(x) * dy), NCHW, for 2x2 stride 2 and 3x3 stride 2 pad 1
+out["max_pool"] = []
+for k, s, p in [(2, 2, 0), (3, 2, 1)]:
+    x = torch.randn(2, 3, 7, 6, requires_grad=True)
+    y = torch.nn.functional.max_pool2d(x, k, s, p)
+    dy = torch.randn(y.shape)
+    (y * dy).sum().backward()
+    out["max_pool"].append({"kernel": k, "stride": s, "pad": p, "shape": list(x.shape), "x": r(x), "outShape": list(y.shape), "y": r(y), "dy": r(dy), "dx": r(x.grad)})
 print(json.dumps(out))

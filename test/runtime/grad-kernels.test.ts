@@ -80,3 +80,31 @@ describe("the convolution's input gradient on wasm (stride 1: a convolution with
     });
   });
 });
+
+describe("max-pool's gradient on wasm", () => {
+  const nhwc = (t: tf.Tensor) => tf.transpose(t, [0, 2, 3, 1]);
+  /** The gradient of sum(maxPool(x) * dy) on the active backend, in PyTorch's layout. */
+  const grad = (f: { kernel: number; stride: number; pad: number; shape: number[]; outShape: number[]; x: number[]; dy: number[] }) => {
+    const x = nhwc(tf.tensor(f.x, f.shape)) as tf.Tensor4D;
+    const dy = nhwc(tf.tensor(f.dy, f.outShape));
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, f.kernel, f.stride, f.pad as never), dy)))(x);
+    return Array.from(tf.transpose(g, [0, 3, 1, 2]).dataSync());
+  };
+
+  it("equals PyTorch's autograd (2x2 stride 2; 3x3 stride 2 padded by 1)", async () => {
+    const { registerWasmFallbacks } = await import("../../runtime/fallback.js");
+    registerWasmFallbacks();
+    expect(tf.getBackend()).toBe("wasm");
+    for (const f of fixtures.max_pool) close(grad(f), f.dx, 1e-6);
+  });
+
+  it("equals TensorFlow.js's cpu MaxPoolGrad", async () => {
+    const ours = fixtures.max_pool.map(grad);
+    await useBackend("cpu");
+    try {
+      fixtures.max_pool.forEach((f: never, i: number) => close(ours[i], grad(f), 1e-6));
+    } finally {
+      await useBackend("wasm");
+    }
+  });
+});
