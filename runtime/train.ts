@@ -13,6 +13,7 @@ import type { StateTensor } from "./state.js";
 import { mulberry32 } from "./random.js";
 import { registerWasmFallbacks } from "./fallback.js";
 import { trainingLoss } from "./grad-kernels/softmax-xent.js";
+import { FusedAdam } from "./grad-kernels/adam.js";
 
 export interface TrainOptions {
   epochs: number;
@@ -76,7 +77,7 @@ export class Trainer {
   ) {
     this.optimizer =
       opts.optimizer === "adam"
-        ? tf.train.adam(opts.lr)
+        ? new FusedAdam(opts.lr, 0.9, 0.999) // tf.train.adam's, with one fused kernel per parameter on wasm and cpu
         : opts.momentum > 0
           ? tf.train.momentum(opts.lr, opts.momentum)
           : tf.train.sgd(opts.lr);

@@ -27,4 +27,17 @@ for k, s, p in [(2, 2, 0), (3, 2, 1)]:
     dy = torch.randn(y.shape)
     (y * dy).sum().backward()
     out["max_pool"].append({"kernel": k, "stride": s, "pad": p, "shape": list(x.shape), "x": r(x), "outShape": list(y.shape), "y": r(y), "dy": r(dy), "dx": r(x.grad)})
+
+# Adam (TensorFlow.js's epsilon, 1e-7, where PyTorch's default is 1e-8): the weights after
+# each of 4 steps with given gradients
+w = torch.randn(3, 5, requires_grad=True)
+w0 = r(w)
+opt = torch.optim.Adam([w], lr=0.01, betas=(0.9, 0.999), eps=1e-7)
+grads, after = [], []
+for step in range(4):
+    g = torch.randn(3, 5) * (10 ** (step - 2))
+    w.grad = g.clone()
+    opt.step()
+    grads.append(r(g)); after.append(r(w))
+out["adam"] = {"shape": [3, 5], "lr": 0.01, "w": w0, "grads": grads, "after": after}
 print(json.dumps(out))

@@ -108,3 +108,36 @@ describe("max-pool's gradient on wasm", () => {
     }
   });
 });
+
+describe("Adam with the fused update", () => {
+  const f = fixtures.adam;
+  /** The weights after each step, on the active backend. */
+  const run = async (fused: boolean) => {
+    const { FusedAdam } = await import("../../runtime/grad-kernels/adam.js");
+    const w = tf.variable(tf.tensor(f.w, f.shape));
+    const opt = fused ? new FusedAdam(f.lr, 0.9, 0.999) : tf.train.adam(f.lr, 0.9, 0.999);
+    const after: number[][] = [];
+    for (const g of f.grads) {
+      tf.tidy(() => opt.applyGradients([{ name: w.name, tensor: tf.tensor(g, f.shape) }]));
+      after.push(Array.from(w.dataSync()));
+    }
+    const state = (await opt.getWeights()).map((s) => s.name.replace(/^.*\//, "")).sort();
+    tf.dispose([w, opt as never]);
+    return { after, state };
+  };
+
+  it("equals PyTorch's torch.optim.Adam (epsilon 1e-7) step by step, on wasm and cpu", async () => {
+    for (const backend of ["wasm", "cpu"]) {
+      await useBackend(backend as "wasm");
+      const { after } = await run(true);
+      after.forEach((w, i) => close(w, f.after[i], 1e-5));
+    }
+    await useBackend("wasm");
+  });
+
+  it("equals TensorFlow.js's AdamOptimizer and keeps its state under the same names", async () => {
+    const [ours, theirs] = [await run(true), await run(false)];
+    ours.after.forEach((w, i) => close(w, theirs.after[i], 1e-6));
+    expect(ours.state).toEqual(theirs.state);
+  });
+});
