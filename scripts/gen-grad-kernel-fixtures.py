@@ -40,4 +40,16 @@ for step in range(4):
     opt.step()
     grads.append(r(g)); after.append(r(w))
 out["adam"] = {"shape": [3, 5], "lr": 0.01, "w": w0, "grads": grads, "after": after}
+
+# batch norm in training mode (NCHW, affine): the output, the batch statistics, and the
+# gradients of sum(y * dy) with respect to the input, weight and bias
+bn = torch.nn.BatchNorm2d(3, eps=1e-5)
+with torch.no_grad():
+    bn.weight.copy_(torch.randn(3)); bn.bias.copy_(torch.randn(3))
+x = (torch.randn(4, 3, 5, 6) * 2 + 1).requires_grad_(True)
+y = bn(x)
+dy = torch.randn(y.shape)
+(y * dy).sum().backward()
+out["batch_norm"] = {"shape": list(x.shape), "eps": 1e-5, "x": r(x), "weight": r(bn.weight), "bias": r(bn.bias), "y": r(y), "dy": r(dy),
+                     "dx": r(x.grad), "dweight": r(bn.weight.grad), "dbias": r(bn.bias.grad), "running_mean": r(bn.running_mean), "running_var": r(bn.running_var)}
 print(json.dumps(out))

@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import { useBackend } from "../../runtime/backend.js";
 import { loadGradients } from "../../runtime/train.js";
+import { compileFile } from "../../compiler/compile.js";
+import { Model } from "../../runtime/model.js";
 import { softmaxCrossEntropy } from "../../runtime/grad-kernels/softmax-xent.js";
 
 const fixtures = JSON.parse(readFileSync(new URL("fixtures/grad-kernels.json", import.meta.url), "utf8"));
@@ -140,4 +142,64 @@ describe("Adam with the fused update", () => {
     ours.after.forEach((w, i) => close(w, theirs.after[i], 1e-6));
     expect(ours.state).toEqual(theirs.state);
   });
+});
+
+describe("batch norm in training mode, fused", () => {
+  const f = fixtures.batch_norm;
+  /** Output and gradients (PyTorch's layout) of sum(bn(x) * dy), fused or tfjs's composite. */
+  const run = async (fused: boolean) => {
+    const { batchNormTrain } = await import("../../runtime/grad-kernels/batch-norm.js");
+    const nhwc = (t: tf.Tensor) => tf.transpose(t, [0, 2, 3, 1]);
+    const x = nhwc(tf.tensor(f.x, f.shape));
+    const [w, b] = [tf.tensor1d(f.weight), tf.tensor1d(f.bias)];
+    const dy = nhwc(tf.tensor(f.dy, f.shape));
+    const bn = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
+      if (fused) return batchNormTrain(x, w, b, f.eps).y;
+      const m = tf.moments(x, [0, 1, 2]);
+      return tf.batchNorm(x, m.mean, m.variance, b, w, f.eps);
+    };
+    const y = Array.from(tf.transpose(bn(x, w, b), [0, 3, 1, 2]).dataSync());
+    const [dx, dw, db] = tf.grads((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(bn(x, w, b), dy)))([x, w, b]);
+    return { y, dx: Array.from(tf.transpose(dx, [0, 3, 1, 2]).dataSync()), dw: Array.from(dw.dataSync()), db: Array.from(db.dataSync()) };
+  };
+
+  it("equals PyTorch's BatchNorm2d forward and autograd gradients, on wasm and cpu", async () => {
+    for (const backend of ["wasm", "cpu"]) {
+      await useBackend(backend as "wasm");
+      const r = await run(true);
+      close(r.y, f.y, 1e-5);
+      close(r.dx, f.dx, 1e-4);
+      close(r.dw, f.dweight, 1e-4);
+      close(r.db, f.dbias, 1e-4);
+    }
+    await useBackend("wasm");
+  });
+
+  it("equals TensorFlow.js's moments and batchNorm with their gradients on the cpu backend", async () => {
+    const ours = await run(true);
+    await useBackend("cpu");
+    try {
+      const theirs = await run(false);
+      close(ours.y, theirs.y, 1e-5);
+      close(ours.dx, theirs.dx, 1e-4);
+      close(ours.dw, theirs.dw, 1e-4);
+      close(ours.db, theirs.db, 1e-4);
+    } finally {
+      await useBackend("wasm");
+    }
+  });
+
+  it("updates the running statistics as PyTorch (momentum 0.1, unbiased variance)", async () => {
+    const r = await compileFile("bn.net", { text: "network bn { input 3x5x6\n bn: batchnorm }" });
+    expect(r.diagnostics).toEqual([]);
+    const m = new Model(r.graph!);
+    m.loadStateDict(new Map([["bn.weight", { shape: [3], dtype: "F32", data: Float32Array.from(f.weight) }], ["bn.bias", { shape: [3], dtype: "F32", data: Float32Array.from(f.bias) }],
+      ["bn.running_mean", { shape: [3], dtype: "F32", data: new Float32Array(3) }], ["bn.running_var", { shape: [3], dtype: "F32", data: Float32Array.of(1, 1, 1) }],
+      ["bn.num_batches_tracked", { shape: [], dtype: "I64", data: BigInt64Array.of(0n) }]]));
+    const [y] = m.forward([tf.tensor(f.x, f.shape)], { training: true });
+    close(y.dataSync(), f.y, 1e-5);
+    close(m.stateDict().get("bn.running_mean")!.data as Float32Array, f.running_mean, 1e-5);
+    close(m.stateDict().get("bn.running_var")!.data as Float32Array, f.running_var, 1e-5);
+    m.dispose();
+  }, 30_000);
 });
