@@ -9,6 +9,9 @@
 // to float rounding.
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
 import type { Model } from "./model.js";
 import type { Dataset } from "./data.js";
@@ -45,6 +48,15 @@ export function sliceGradients(model: Model, x: tf.Tensor, ys: Int32Array, class
   });
 }
 
+/** The worker's script: beside this module once built; from the TypeScript sources (tests), the build's. */
+function workerFile(): URL {
+  const here = new URL("./train-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4 && !existsSync(join(dir, "dist", "runtime", "train-worker.js")); i++) dir = dirname(dir);
+  return pathToFileURL(join(dir, "dist", "runtime", "train-worker.js"));
+}
+
 export class ParallelTrainer extends Trainer {
   private workers: Worker[] = [];
   private pending = new Map<number, { resolve: (r: SliceResult) => void; reject: (e: Error) => void }>();
@@ -67,7 +79,7 @@ export class ParallelTrainer extends Trainer {
   private async start() {
     const ready: Promise<void>[] = [];
     for (let i = 1; i < this.threads; i++) {
-      const w = new Worker(new URL("./train-worker.js", import.meta.url), { workerData: { graph: this.model.graph, backend: this.backend } });
+      const w = new Worker(workerFile(), { workerData: { graph: this.model.graph, backend: this.backend } });
       ready.push(new Promise((resolve, reject) => {
         w.once("message", (m) => (m === "ready" ? resolve() : reject(new Error(String(m)))));
         w.once("error", reject);
