@@ -30,6 +30,7 @@ state goes beside it in FILE.optimizer.safetensors` },
   { name: "resume", help: "continue from --checkpoint: weights, optimizer state, epoch count" },
   { name: "augment", value: "LIST", help: "crop (random crop of the image padded by 4) and/or flip (horizontal)" },
   { name: "seed", value: "S", help: "shuffling and augmentation seed (default 0)" },
+  { name: "workers", value: "N", help: "threads, each computing the gradient of a slice of every batch\n(data-parallel on wasm and cpu; default: every core, at\nmost 4, with at least 16 images each: 2 for batches of 32)" },
   ...backendOptions,
   { name: "json", help: "end with one JSON object: testAccuracy, trainLoss, epochs, seconds" },
 ] as const satisfies readonly OptionSpec[];
@@ -40,7 +41,7 @@ export const trainCommand = defineCommand({
   args: `NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
 [--lr X] [--momentum M] [--weight-decay W] [--freeze PREFIX]...
 [--freeze-epochs K] [--weights INIT] [--checkpoint OUT] [--resume]
-[--augment crop,flip] [--backend B] [--adapter A] [--json]`,
+[--augment crop,flip] [--workers N] [--backend B] [--adapter A] [--json]`,
   summary: "train on mnist or a folder of class folders, with checkpoints",
   description: `Trains NET with cross-entropy on its first output: dropout and batch-norm statistics
 in training mode, then evaluation on the held-out split after every epoch.
@@ -89,6 +90,7 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
 
   const rt = await import("../runtime/index.js");
   const { Trainer } = await import("../runtime/train.js");
+  const { ParallelTrainer, defaultTrainWorkers } = await import("../runtime/train-parallel.js");
   const { datasetFor, DataError } = await import("../runtime/data.js");
   const made: { dispose(): void }[] = []; // freed at the end: main may run again in this process
   try {
@@ -123,7 +125,11 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
     const progress = progressPrinter(out, !!values.json);
     const started = performance.now();
     let done = startEpoch;
-    const trainer = new Trainer(model, data, {
+    const cpuBackend = ["wasm", "cpu"].includes(tf.getBackend());
+    const workers = num("workers", values.workers, cpuBackend ? defaultTrainWorkers(batch) : 1, true);
+    if (workers < 1) throw new UsageError("--workers must be at least 1");
+    if (workers > 1 && !cpuBackend) throw new UsageError(`--workers splits batches across CPU threads: use it with --backend wasm or cpu, not ${tf.getBackend()}`);
+    const trainerOptions: import("../runtime/train.js").TrainOptions = {
       epochs, batch, optimizer,
       ...settings,
       freeze: values.freeze ?? [],
@@ -137,7 +143,8 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
         if (values.checkpoint) await save(e.epoch);
       },
       shouldStop: () => stop,
-    });
+    };
+    const trainer = workers > 1 ? new ParallelTrainer(model, data, trainerOptions, workers, tf.getBackend()) : new Trainer(model, data, trainerOptions);
     made.push(trainer.optimizer);
     async function save(epoch: number) {
       makeFolders(dirname(values.checkpoint!), values.checkpoint!, "the checkpoint"); // not Node's recursive mkdir: it loops on /proc
@@ -151,7 +158,7 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
     }
     const last = result.epochs[result.epochs.length - 1];
     const summary = {
-      network: graph.network, data: values.data, backend: tf.getBackend(), device: rt.backendDescription(), epochs: done, stopped: result.stopped,
+      network: graph.network, data: values.data, backend: tf.getBackend(), device: rt.backendDescription(), workers, epochs: done, stopped: result.stopped,
       testAccuracy: last?.testAccuracy ?? null, trainLoss: last?.trainLoss ?? null,
       seconds: +((performance.now() - started) / 1000).toFixed(2), history: result.epochs,
     };

@@ -3,6 +3,7 @@
 // and wasm lacks is registered for wasm as a call to the cpu backend's, with the data
 // copied across: the bulk of the work stays in wasm, the rest runs in JavaScript.
 import * as tf from "@tensorflow/tfjs-core";
+import { registerMaxPoolGrad } from "./grad-kernels/max-pool-grad.js";
 
 type Info = { dataId: object; shape: number[]; dtype: tf.DataType };
 
@@ -14,6 +15,7 @@ export function registerWasmFallbacks(): string[] {
   const cpu = tf.findBackend("cpu") as tf.KernelBackend | null;
   if (!cpu) return [];
   registerConvGradient();
+  registerMaxPoolGrad(); // netc's own, in wasm's memory (tested against PyTorch and tfjs's cpu)
   const have = new Set(tf.getKernelsForBackend("wasm").map((k) => k.kernelName));
   const added: string[] = [];
   for (const k of tf.getKernelsForBackend("cpu")) {
@@ -51,7 +53,9 @@ function registerConvGradient() {
       const [kh, kw] = filter.shape;
       const g = dy as tf.Tensor4D;
       return {
-        x: () => tf.conv2dTranspose(g, filter, x.shape, [sh, sw], a.pad as never),
+        x: () => (sh === 1 && sw === 1 && explicit.every(([p, q], i) => i === 0 || i === 3 || (p < filter.shape[i - 1] && q < filter.shape[i - 1]))
+          ? inputGradientAsConv(g, filter, explicit)
+          : tf.conv2dTranspose(g, filter, x.shape, [sh, sw], a.pad as never)),
         filter: () => {
           const xt = tf.transpose(tf.pad(x, explicit), [3, 1, 2, 0]) as tf.Tensor4D; // [Ci, Hp, Wp, N]
           const f = tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D; // [Ho, Wo, N, Co]
@@ -61,6 +65,19 @@ function registerConvGradient() {
       };
     },
   });
+}
+
+/**
+ * The input gradient of a stride-1 convolution as a convolution (XNNPACK's, where wasm's
+ * own Conv2DBackpropInput is a plain loop several times slower): the output gradient,
+ * padded by the kernel size less one less the forward padding, convolved with the filter
+ * turned by 180 degrees and its in and out channels swapped.
+ */
+function inputGradientAsConv(dy: tf.Tensor4D, filter: tf.Tensor4D, pad: [number, number][]): tf.Tensor4D {
+  const [kh, kw] = filter.shape;
+  const turned = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  const p: [number, number][] = [[0, 0], [kh - 1 - pad[1][0], kh - 1 - pad[1][1]], [kw - 1 - pad[2][0], kw - 1 - pad[2][1]], [0, 0]];
+  return tf.conv2d(dy, turned, 1, p as never);
 }
 
 function explicitPadding(pad: unknown): [number, number][] | undefined {

@@ -12,6 +12,8 @@ import { augment, type Dataset, type Split } from "./data.js";
 import type { StateTensor } from "./state.js";
 import { mulberry32 } from "./random.js";
 import { registerWasmFallbacks } from "./fallback.js";
+import { trainingLoss } from "./grad-kernels/softmax-xent.js";
+import { FusedAdam } from "./grad-kernels/adam.js";
 
 export interface TrainOptions {
   epochs: number;
@@ -75,7 +77,7 @@ export class Trainer {
   ) {
     this.optimizer =
       opts.optimizer === "adam"
-        ? tf.train.adam(opts.lr)
+        ? new FusedAdam(opts.lr, 0.9, 0.999) // tf.train.adam's, with one fused kernel per parameter on wasm and cpu
         : opts.momentum > 0
           ? tf.train.momentum(opts.lr, opts.momentum)
           : tf.train.sgd(opts.lr);
@@ -137,16 +139,15 @@ export class Trainer {
     return { loss: lossSum / seen, accuracy: correct / seen, stopped: false };
   }
 
-  private async step(xs: Float32Array, ys: Int32Array, n: number, vars: tf.Variable[], seed: number): Promise<{ loss: number; hits: number }> {
+  protected async step(xs: Float32Array, ys: Int32Array, n: number, vars: tf.Variable[], seed: number): Promise<{ loss: number; hits: number }> {
     const classes = this.data.classes.length;
     const [loss, hits] = tf.tidy(() => {
       const x = tf.tensor(xs, [n, ...this.data.shape]);
-      const labels = tf.oneHot(tf.tensor1d(ys, "int32"), classes);
       let logits: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const [out] = this.model.forward([x], { training: true, keepIntermediates: true, seed }); // dropout masks: reproducible per epoch and batch
         logits = tf.keep(out);
-        return tf.losses.softmaxCrossEntropy(labels, out) as tf.Scalar;
+        return trainingLoss(out, ys, classes); // one fused kernel on wasm and cpu
       }, vars);
       if (this.opts.weightDecay > 0)
         for (const v of vars) grads[v.name] = tf.add(grads[v.name], tf.mul(v, this.opts.weightDecay)); // PyTorch's coupled L2

@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Kernel } from "./kernel.js";
 import { channelsLast, inTorchLayout } from "./layout.js";
+import { batchNormTrain, fusedBatchNormHere } from "../grad-kernels/batch-norm.js";
 
 export const batchnorm: Kernel = {
   run([x], node, w, ctx) {
@@ -11,6 +12,11 @@ export const batchnorm: Kernel = {
       const useBatch = ctx.training || !node.attrs.stats;
       let mean = w.running_mean;
       let variance = w.running_var;
+      if (ctx.training && fusedBatchNormHere()) {
+        const r = batchNormTrain(t, w.weight, w.bias, eps); // one kernel forward, one backward
+        if (node.attrs.stats) ctx.statUpdates?.push({ node, mean: tf.keep(tf.clone(r.mean)), variance: tf.keep(tf.clone(r.variance)), count: t.size / t.shape[t.shape.length - 1]! });
+        return r.y;
+      }
       if (useBatch) {
         const moments = tf.moments(t, axes);
         mean = moments.mean;

@@ -60,7 +60,7 @@ describe("training", () => {
     expect(last.trainLoss).toBeLessThan(result.epochs[0].trainLoss);
     expect(last.testLoss).toBeLessThan(before.loss);
     expect(last.testAccuracy).toBeGreaterThan(0.9);
-  });
+  }, 30_000); // the first test starts the backend: seconds on a loaded machine
 
   it("keeps frozen parameters fixed while the others move, and batch-norm statistics update", async () => {
     const m = await model();

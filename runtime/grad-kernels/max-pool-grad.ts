@@ -1,0 +1,64 @@
+// Max-pool's gradient in one pass over the windows, in the backend's own memory: each
+// window's output gradient goes to the position of its maximum (the first one in scan
+// order, as PyTorch). wasm's MaxPoolGrad visits, for every input position, every window
+// that could hold it; this visits each window once and keeps the channels innermost
+// (NHWC), so it reads memory in order.
+import * as tf from "@tensorflow/tfjs-core";
+import { typedData } from "./memory.js";
+
+type Info = { dataId: object; shape: number[]; dtype: tf.DataType };
+
+export interface PoolGeometry {
+  batch: number; height: number; width: number; channels: number;
+  outHeight: number; outWidth: number; filterHeight: number; filterWidth: number;
+  strideHeight: number; strideWidth: number; padTop: number; padLeft: number;
+}
+
+export function maxPoolGradValues(x: Float32Array, dy: Float32Array, dx: Float32Array, g: PoolGeometry) {
+  const { batch, height: H, width: W, channels: C } = g;
+  dx.fill(0);
+  const best = new Float32Array(C);
+  const at = new Int32Array(C);
+  for (let n = 0; n < batch; n++) {
+    const base = n * H * W * C;
+    for (let oh = 0; oh < g.outHeight; oh++) {
+      const h0 = oh * g.strideHeight - g.padTop;
+      for (let ow = 0; ow < g.outWidth; ow++) {
+        const w0 = ow * g.strideWidth - g.padLeft;
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let h = Math.max(0, h0); h < Math.min(H, h0 + g.filterHeight); h++)
+          for (let w = Math.max(0, w0); w < Math.min(W, w0 + g.filterWidth); w++) {
+            const p = base + (h * W + w) * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[p + c];
+              if (v > best[c] || at[c] < 0) { best[c] = v; at[c] = p + c; }
+            }
+          }
+        const q = ((n * g.outHeight + oh) * g.outWidth + ow) * C;
+        for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += dy[q + c];
+      }
+    }
+  }
+}
+
+function kernelFunc({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: unknown }) {
+  const x = inputs.input as unknown as Info;
+  const dy = inputs.dy as unknown as Info;
+  const a = attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: never; dimRoundingMode?: never };
+  const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+  const b = backend as { makeOutput(shape: number[], dtype: tf.DataType): Info };
+  const dx = b.makeOutput(x.shape, "float32");
+  maxPoolGradValues(typedData(b, x) as Float32Array, typedData(b, dy) as Float32Array, typedData(b, dx) as Float32Array, {
+    batch: info.batchSize, height: info.inHeight, width: info.inWidth, channels: info.inChannels,
+    outHeight: info.outHeight, outWidth: info.outWidth, filterHeight: info.filterHeight, filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight, strideWidth: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+  });
+  return dx as never;
+}
+
+/** Replaces wasm's MaxPoolGrad with this one. */
+export function registerMaxPoolGrad() {
+  if (tf.getKernel("MaxPoolGrad", "wasm")) tf.unregisterKernel("MaxPoolGrad", "wasm");
+  tf.registerKernel({ kernelName: "MaxPoolGrad", backendName: "wasm", kernelFunc: kernelFunc as never });
+}
