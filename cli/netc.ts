@@ -12,6 +12,8 @@ import { EXIT, processOut, UsageError, type Out } from "./io.js";
 import { list, listHelp } from "./list.js";
 import { isFsError, PathError, pathErrorOf } from "../runtime/io-safety.js";
 import { summary, summaryHelp } from "./summary.js";
+import { data, dataHelp } from "./data.js";
+import { evalCommand, evalHelp } from "./eval.js";
 
 export const commands: Record<string, { run: (argv: string[], out: Out) => Promise<number>; help: string }> = {
   check: { run: check, help: checkHelp },
@@ -24,6 +26,8 @@ export const commands: Record<string, { run: (argv: string[], out: Out) => Promi
   backends: { run: backends, help: backendsHelp },
   convolutionize: { run: convolutionizeCommand, help: convolutionizeHelp },
   export: { run: exportCommand, help: exportHelp },
+  eval: { run: evalCommand, help: evalHelp },
+  data: { run: data, help: dataHelp },
 };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
@@ -41,6 +45,8 @@ commands:
   backends          where networks can run here: GPU adapters, CPU backends
   convolutionize NET  rewrite linear layers as convolutions (dense prediction)
   export NET        write the network and its weights as an ONNX model (--format onnx -o FILE)
+  eval NET          score trained weights on a data set: accuracy, mAP@0.5 or mean IoU
+  data synth        write a synthetic data set of shapes (detection, segmentation, classification)
 
 Run \`netc <command> --help\` for a command's options.`;
 

@@ -15,13 +15,17 @@ export const trainHelp = `usage: netc train NET --data mnist|DIR [--epochs E] [-
                   [--freeze-epochs K] [--weights INIT] [--checkpoint OUT] [--resume]
                   [--augment crop,flip] [--backend B] [--adapter A] [--json]
 
-Trains NET with cross-entropy on its first output: dropout and batch-norm statistics
-in training mode, then evaluation on the held-out split after every epoch.
+Trains NET on its first output with the loss of its task: cross-entropy for
+classification, YOLO v1's loss for a \`yolo\` output, per-pixel cross-entropy for a
+\`segmentation\` one (docs/tasks.md); dropout and batch-norm statistics in training
+mode, then evaluation on the held-out split after every epoch.
 
 data:
   mnist      the 10,000 digits of the mnist package, every tenth of each class held out
   DIR        one sub-folder of .jpg/.png images per class (ImageFolder), resized to the
-             network's input, every fifth of each class held out
+             network's input, every fifth of each class held out; for detection and
+             segmentation, a PASCAL VOC folder (train.txt / val.txt) or COCO boxes
+             (DIR/annotations.json), as \`netc data synth\` writes
 
 options:
   --epochs E           epochs (default 2)
@@ -37,7 +41,8 @@ options:
                        safetensors state dict that netc run and PyTorch load; the optimizer
                        state goes beside it in FILE.optimizer.safetensors
   --resume             continue from --checkpoint: weights, optimizer state, epoch count
-  --augment LIST       crop (random crop of the image padded by 4) and/or flip (horizontal)
+  --augment LIST       crop (random crop of the image padded by 4) and/or flip (horizontal);
+                       boxes and masks move with the image
   --seed S             shuffling and augmentation seed (default 0)
 ${backendHelp(23)}
   --json               end with one JSON object: testAccuracy, trainLoss, epochs, seconds
@@ -82,12 +87,15 @@ export async function train(argv: string[], out: Out): Promise<number> {
 
   const rt = await import("../runtime/index.js");
   const { Trainer } = await import("../runtime/train.js");
-  const { datasetFor, DataError } = await import("../runtime/data.js");
+  const { DataError } = await import("../runtime/data.js");
+  const { trainingSetup } = await import("../runtime/tasks/setup.js");
+  const { TaskDataError } = await import("../runtime/tasks/voc.js");
   const made: { dispose(): void }[] = []; // freed at the end: main may run again in this process
   try {
     const tf = await rt.useBackend(backend as BackendName, backendOptions);
     if (!values.json) out.stderr(`netc train: on ${rt.backendDescription()}`);
-    const data = datasetFor(graph, values.data);
+    const augment = augmentList.length ? { crop: augmentList.includes("crop") ? 4 : 0, flip: augmentList.includes("flip") } : undefined;
+    const { data, objective } = trainingSetup(graph, values.data, augment); // the loss of the first output's task (docs/tasks.md)
 
     checkMemory(graph, compiled.counts, { batch, backend: tf.getBackend(), training: true }); // before allocating
     const model = new rt.Model(graph, { seed: num("seed", values.seed, 0, true) });
@@ -123,7 +131,8 @@ export async function train(argv: string[], out: Out): Promise<number> {
       weightDecay: num("weight-decay", values["weight-decay"], 0),
       freeze: values.freeze ?? [],
       freezeEpochs: values["freeze-epochs"] === undefined ? undefined : num("freeze-epochs", values["freeze-epochs"], 0, true),
-      augment: augmentList.length ? { crop: augmentList.includes("crop") ? 4 : 0, flip: augmentList.includes("flip") } : undefined,
+      augment,
+      objective,
       seed: num("seed", values.seed, 0, true),
       startEpoch,
       optimizerState,
@@ -155,7 +164,7 @@ export async function train(argv: string[], out: Out): Promise<number> {
     if (values.json) out.stdout(JSON.stringify(summary));
     return result.stopped ? 130 : EXIT.ok;
   } catch (e) {
-    const known = [DataError, rt.WeightsError, rt.WeightsMismatchError, rt.ImageError, rt.RuntimeError, rt.BackendError, MemoryLimitError, CheckpointError];
+    const known = [DataError, TaskDataError, rt.WeightsError, rt.WeightsMismatchError, rt.ImageError, rt.RuntimeError, rt.BackendError, MemoryLimitError, CheckpointError];
     if (known.some((k) => e instanceof k)) {
       out.stderr(`netc train: ${(e as Error).message}`);
       return EXIT.errors;

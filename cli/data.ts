@@ -1,0 +1,44 @@
+// netc data synth: writes a seeded synthetic data set (runtime/tasks/synth.ts).
+import { parseArgs } from "node:util";
+import { EXIT, UsageError, type Out } from "./io.js";
+
+export const dataHelp = `usage: netc data synth --task detection|segmentation|classification -n N -o DIR
+                      [--size S] [--seed K]
+
+Writes N images of coloured shapes (circle, square, triangle) on noisy backgrounds:
+detection and segmentation in PASCAL VOC's layout (JPEGImages/, Annotations/ boxes,
+SegmentationClass/ palette PNGs, ImageSets/Main/train.txt and val.txt, every fifth image
+in val; classes.txt), classification as one folder of PNGs per class.
+
+options:
+  --task T     detection, segmentation or classification
+  -n N         images (default 200)
+  --size S     width and height in pixels (default 64)
+  -o DIR       the folder to write (made if missing)
+  --seed K     the generator's seed (default 0): the same seed writes the same files
+  -h, --help   show this help`;
+
+export async function data(argv: string[], out: Out): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { task: { type: "string" }, n: { type: "string", short: "n" }, size: { type: "string" }, output: { type: "string", short: "o" }, seed: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) return out.stdout(dataHelp), EXIT.ok;
+  if (positionals[0] !== "synth" || positionals.length !== 1) throw new UsageError(positionals.length ? `unknown data command '${positionals.join(" ")}': netc data synth` : "netc data needs a command: synth");
+  const task = values.task;
+  if (task !== "detection" && task !== "segmentation" && task !== "classification") throw new UsageError("--task is detection, segmentation or classification");
+  if (!values.output) throw new UsageError("netc data synth needs -o DIR");
+  const int = (name: string, v: string | undefined, def: number, min: number, max: number) => {
+    const n = v === undefined ? def : Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} takes a whole number from ${min} to ${max}, got ${v}`);
+    return n;
+  };
+  const n = int("-n", values.n, 200, 1, 1_000_000);
+  const size = int("--size", values.size, 64, 16, 4096);
+  const seed = int("--seed", values.seed, 0, 0, 2 ** 31 - 1);
+  const { writeSynth } = await import("../runtime/tasks/synth.js");
+  const count = writeSynth(values.output, task, n, size, seed);
+  out.stdout(`netc data synth: wrote ${count} ${task} images (${size}x${size}) to ${values.output}`);
+  return EXIT.ok;
+}
