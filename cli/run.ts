@@ -34,6 +34,12 @@ ${backendHelp(24)}
   --mean a,b,c          image: normalisation mean (default ImageNet's)
   --std a,b,c           image: normalisation standard deviation (default ImageNet's)
   --allow-nonfinite     NaN or infinite outputs are reported but not an error (exit 0)
+detection and segmentation outputs (docs/tasks.md):
+  --json                detections as JSON (class, score, box in the image's pixels)
+  --draw FILE           the image with the boxes or the mask drawn over it (PNG)
+  --mask FILE           segmentation: the class of each pixel as a palette PNG (VOC's colours)
+  --iou X               detection: per-class NMS IoU threshold (default 0.5)
+  --min-score X         detection: keep class-specific confidences above X (default 0.2)
   -h, --help            show this help`;
 
 export async function run(argv: string[], out: Out): Promise<number> {
@@ -45,6 +51,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
       output: { type: "string" }, top: { type: "string" }, labels: { type: "string" }, ...backendFlags,
       resize: { type: "string" }, crop: { type: "string" }, mean: { type: "string" }, std: { type: "string" },
       "allow-nonfinite": { type: "boolean" }, help: { type: "boolean", short: "h" },
+      json: { type: "boolean" }, draw: { type: "string" }, mask: { type: "string" }, iou: { type: "string" }, "min-score": { type: "string" },
     },
   });
   if (values.help) return out.stdout(runHelp), EXIT.ok;
@@ -121,6 +128,18 @@ export async function run(argv: string[], out: Out): Promise<number> {
         out.stderr(`wrote ${path} (${graph.outputs.length > 1 ? `${name}, ` : ""}${o.shape.join("x")})`);
       }
     const labels = labelsOf(rt, values.labels);
+    const { outputTask } = await import("../compiler/tasks.js");
+    const task = outputTask(graph);
+    if (task.kind !== "classification") {
+      const { presentTask } = await import("../runtime/tasks/present.js");
+      const unit = (v: string | undefined, def: number) => (v === undefined ? def : Number(v) >= 0 && Number(v) <= 1 ? Number(v) : NaN);
+      const o = { json: values.json, draw: values.draw, mask: values.mask, minScore: unit(values["min-score"], 0.2), iou: unit(values.iou, 0.5), classes: labels };
+      if (Number.isNaN(o.minScore) || Number.isNaN(o.iou)) throw new UsageError("--iou and --min-score take a number from 0 to 1");
+      const r = presentTask(task, { shape: y.shape, data }, values.input, [want[2], want[1]], o);
+      for (const [path, bytes] of r.files) (checkOutputPath(path, "the output"), writeFileAtomically(path, bytes), out.stderr(`wrote ${path}`));
+      for (const line of r.lines) out.stdout(line);
+      return EXIT.ok;
+    }
     if (y.rank === 4 && (top !== undefined || !values.output)) printClassMap(rt, out, data, y.shape, top ?? 5, labels);
     else if (top !== undefined || (!values.output && y.rank === 2)) printTop(rt, out, data, y.shape, top ?? 5, labels);
     else if (!values.output) out.stdout(`output ${y.shape.join("x")}`);

@@ -48,14 +48,16 @@ export function synthImage(size: number, random: () => number, count: number): S
     if (overlaps) continue;
     const cls = Math.floor(random() * SHAPES.length);
     const colour = HUES[cls].map((v) => Math.max(0, Math.min(255, v + (random() - 0.5) * 50)));
+    const drawn: Corners = [Infinity, Infinity, -Infinity, -Infinity]; // the box: the pixels drawn, tightly
     for (let y = y1; y < box[3]; y++)
       for (let x = x1; x < box[2]; x++) {
         if (!inside(cls, box, x, y)) continue;
+        [drawn[0], drawn[1], drawn[2], drawn[3]] = [Math.min(drawn[0], x), Math.min(drawn[1], y), Math.max(drawn[2], x + 1), Math.max(drawn[3], y + 1)];
         const border = [[1, 0], [-1, 0], [0, 1], [0, -1]].some(([dx, dy]) => !inside(cls, box, x + dx, y + dy));
         mask[y * size + x] = border ? IGNORE : cls + 1;
         for (let c = 0; c < 3; c++) rgb[(y * size + x) * 3 + c] = Math.round(colour[c] + (random() - 0.5) * 20);
       }
-    objects.push({ class: cls, box });
+    objects.push({ class: cls, box: drawn });
   }
   return { rgb, objects, mask };
 }

@@ -104,3 +104,13 @@ export function vocIds(dir: string, split: "train" | "val", segmentation: boolea
   }
   throw new TaskDataError(`${dir} has no ImageSets/${sets[0]}/${split}.txt: a VOC data set lists its ${split} images there`);
 }
+
+/** A mask's centre h x w window (torchvision's center_crop offsets), for outputs larger than the input. */
+export function cropMaskCentre(mask: Uint8Array, w: number, h: number, ow: number, oh: number): Uint8Array {
+  if (w === ow && h === oh) return mask;
+  const half = (v: number) => (v % 1 === 0.5 ? 2 * Math.round(v / 2) : Math.round(v));
+  const [top, left] = [half((h - oh) / 2), half((w - ow) / 2)];
+  const out = new Uint8Array(ow * oh);
+  for (let y = 0; y < oh; y++) out.set(mask.subarray((y + top) * w + left, (y + top) * w + left + ow), y * ow);
+  return out;
+}
