@@ -7,6 +7,7 @@ const CLI_TESTS = [
   "test/cli.test.ts", "test/check-cli.test.ts", "test/fmt-cli.test.ts", "test/run-cli.test.ts", "test/webgpu-cli.test.ts",
   "test/robust/**/*.test.ts", // the faults of issue 13: most run the CLI, some train or fuzz
   "test/export-pytorch/*.test.ts", // PyTorch runs the exports and trains across two processes
+  "test/tasks/cli.test.ts", // detection and segmentation trained end to end (issue 18)
 ];
 const CLI_TIMEOUT_MS = 300_000;
 

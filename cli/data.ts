@@ -14,7 +14,7 @@ options:
   --task T     detection, segmentation or classification
   -n N         images (default 200)
   --size S     width and height in pixels (default 64)
-  -o DIR       the folder to write (made if missing)
+  -o DIR       the folder to write: new, or empty (written complete or not at all)
   --seed K     the generator's seed (default 0): the same seed writes the same files
   -h, --help   show this help`;
 
@@ -37,8 +37,15 @@ export async function data(argv: string[], out: Out): Promise<number> {
   const n = int("-n", values.n, 200, 1, 1_000_000);
   const size = int("--size", values.size, 64, 16, 4096);
   const seed = int("--seed", values.seed, 0, 0, 2 ** 31 - 1);
-  const { writeSynth } = await import("../runtime/tasks/synth.js");
-  const count = writeSynth(values.output, task, n, size, seed);
+  const { writeSynth, SynthError } = await import("../runtime/tasks/synth.js");
+  let count: number;
+  try {
+    count = writeSynth(values.output, task, n, size, seed);
+  } catch (e) {
+    if (!(e instanceof SynthError)) throw e;
+    out.stderr(`netc data synth: ${e.message}`);
+    return EXIT.errors;
+  }
   out.stdout(`netc data synth: wrote ${count} ${task} images (${size}x${size}) to ${values.output}`);
   return EXIT.ok;
 }

@@ -4,7 +4,7 @@ import { backendChoice, backendFlags, backendHelp } from "./backend-flags.js";
 import type { BackendName } from "../runtime/backend.js";
 import { compileNet, EXIT, UsageError, type Out } from "./io.js";
 
-export const evalHelp = `usage: netc eval NET --data DIR --weights W.safetensors [--iou X] [--min-score X] [--json]
+export const evalHelp = `usage: netc eval NET --data DIR [--weights W.safetensors] [--iou X] [--min-score X] [--json]
 
 Scores NET with trained weights on the held-out images of DIR (val.txt of a VOC folder,
 every fifth image otherwise), by the metric of its first output's task (docs/tasks.md):
@@ -13,7 +13,8 @@ output, mean IoU for a \`segmentation\` one.
 
 options:
   --data DIR           as for netc train: mnist, class folders, a VOC folder, COCO boxes
-  --weights FILE       safetensors weights (a netc train checkpoint)
+  --weights FILE       safetensors weights (a netc train checkpoint); without it, the
+                       random initial weights (a baseline)
   --iou X              detection: the per-class NMS IoU threshold (default 0.5)
   --min-score X        detection: keep boxes whose class-specific confidence is above X (default 0.01)
 ${backendHelp(23)}
@@ -29,7 +30,6 @@ export async function evalCommand(argv: string[], out: Out): Promise<number> {
   if (values.help) return out.stdout(evalHelp), EXIT.ok;
   if (positionals.length !== 1) throw new UsageError("netc eval needs exactly one NET");
   if (!values.data) throw new UsageError("netc eval needs --data DIR");
-  if (!values.weights) throw new UsageError("netc eval needs --weights FILE (trained weights)");
   const unit = (name: string, v: string | undefined, def: number) => {
     const n = v === undefined ? def : Number(v);
     if (!(n >= 0 && n <= 1)) throw new UsageError(`--${name} takes a number from 0 to 1, got ${v}`);
@@ -50,7 +50,8 @@ export async function evalCommand(argv: string[], out: Out): Promise<number> {
     await rt.useBackend(backend as BackendName, backendOptions);
     const { task, data } = trainingSetup(compiled.graph, values.data);
     model = new rt.Model(compiled.graph);
-    model.loadStateDict(await rt.loadSafetensors(values.weights), { source: values.weights });
+    if (values.weights) model.loadStateDict(await rt.loadSafetensors(values.weights), { source: values.weights });
+    else out.stderr("netc eval: no --weights: scoring the random initial weights");
     const r = await evaluateTask(model, task, data, opts);
     if (values.json) out.stdout(JSON.stringify({ network: compiled.graph.network, data: values.data, ...r }));
     else for (const line of formatEval(r)) out.stdout(line);

@@ -3,8 +3,8 @@
 // segmentation and classification train and test without downloads. Written in PASCAL
 // VOC's layout (voc.ts) or, for classification, as one folder of PNGs per class.
 import { PNG } from "pngjs";
-import { join } from "node:path";
-import { writeFileAtomicallySync } from "../atomic-write.js";
+import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { makeFolders } from "../io-safety.js";
 import { mulberry32 } from "../random.js";
 import type { Corners } from "./boxes.js";
@@ -68,8 +68,32 @@ export function encodePng(rgb: Uint8Array, width: number, height: number): Uint8
   return PNG.sync.write(png);
 }
 
-/** Writes `n` samples for `task` into `dir`; every fifth is in the validation list. Returns the file count. */
+export class SynthError extends Error {}
+
+/**
+ * Writes `n` samples for `task` into `dir` (new or empty); every fifth is in the
+ * validation list. The set is written into a temporary folder beside `dir`, renamed to
+ * `dir` when complete: an interrupted run leaves no half-written data set.
+ */
 export function writeSynth(dir: string, task: SynthTask, n: number, size: number, seed: number): number {
+  if (existsSync(dir) && readdirSync(dir).length) throw new SynthError(`${dir} is not empty: netc data synth writes a new data set (choose another -o, or remove it)`);
+  const final = dir;
+  makeFolders(dirname(final), dirname(final), "the data directory");
+  dir = join(dirname(final), `.${basename(final)}.${process.pid}.tmp`);
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", remove);
+  try {
+    writeSamples(dir, task, n, size, seed);
+    if (existsSync(final)) rmdirSync(final); // empty, checked above
+    renameSync(dir, final);
+  } finally {
+    process.off("exit", remove);
+    remove();
+  }
+  return n;
+}
+
+function writeSamples(dir: string, task: SynthTask, n: number, size: number, seed: number) {
   const random = mulberry32(seed * 7919 + 18);
   makeFolders(dir, dir, "the data directory");
   const ids: string[] = [];
@@ -79,10 +103,9 @@ export function writeSynth(dir: string, task: SynthTask, n: number, size: number
     if (task === "classification") {
       const folder = join(dir, SHAPES[img.objects[0].class]);
       makeFolders(folder, folder, "the data directory");
-      writeFileAtomicallySync(join(folder, `${id}.png`), encodePng(img.rgb, size, size));
+      writeFileSync(join(folder, `${id}.png`), encodePng(img.rgb, size, size));
     } else writeVocSample(dir, id, img, size, task === "segmentation");
     ids.push(id);
   }
   if (task !== "classification") writeVocLists(dir, ids, SHAPES, task === "segmentation");
-  return ids.length;
 }

@@ -7,9 +7,8 @@
 import jpeg from "jpeg-js";
 import { XMLBuilder, XMLParser } from "fast-xml-parser";
 import { decode as decodePng, encode as encodePng } from "fast-png";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomicallySync } from "../atomic-write.js";
 import { makeFolders } from "../io-safety.js";
 import type { Corners } from "./boxes.js";
 import type { GroundTruth } from "./yolo.js";
@@ -45,17 +44,18 @@ export function readMaskPng(file: string): { mask: Uint8Array; width: number; he
   return { mask: Uint8Array.from(png.data as Uint8Array), width: png.width, height: png.height };
 }
 
+/** Writes one sample into a data set being made (synth.ts writes into a temporary folder, renamed when complete). */
 export function writeVocSample(dir: string, id: string, img: SynthImage, size: number, segmentation: boolean) {
   for (const sub of ["JPEGImages", "Annotations", ...(segmentation ? ["SegmentationClass"] : [])]) makeFolders(join(dir, sub), join(dir, sub), "the data directory");
-  writeFileAtomicallySync(join(dir, "JPEGImages", `${id}.jpg`), encodeJpeg(img.rgb, size, size));
+  writeFileSync(join(dir, "JPEGImages", `${id}.jpg`), encodeJpeg(img.rgb, size, size));
   const xml = new XMLBuilder({ format: true, indentBy: "  " }).build({
     annotation: {
       folder: "synth", filename: `${id}.jpg`, size: { width: size, height: size, depth: 3 }, segmented: segmentation ? 1 : 0,
       object: img.objects.map((o) => ({ name: ["circle", "square", "triangle"][o.class], difficult: 0, bndbox: { xmin: o.box[0] + 1, ymin: o.box[1] + 1, xmax: o.box[2], ymax: o.box[3] } })),
     },
   });
-  writeFileAtomicallySync(join(dir, "Annotations", `${id}.xml`), xml);
-  if (segmentation) writeFileAtomicallySync(join(dir, "SegmentationClass", `${id}.png`), maskPng(img.mask, size, size));
+  writeFileSync(join(dir, "Annotations", `${id}.xml`), xml);
+  if (segmentation) writeFileSync(join(dir, "SegmentationClass", `${id}.png`), maskPng(img.mask, size, size));
 }
 
 export function writeVocLists(dir: string, ids: string[], classes: string[], segmentation: boolean) {
@@ -64,10 +64,10 @@ export function writeVocLists(dir: string, ids: string[], classes: string[], seg
   for (const set of ["Main", ...(segmentation ? ["Segmentation"] : [])]) {
     const folder = join(dir, "ImageSets", set);
     makeFolders(folder, folder, "the data directory");
-    writeFileAtomicallySync(join(folder, "train.txt"), train.join("\n") + "\n");
-    writeFileAtomicallySync(join(folder, "val.txt"), val.join("\n") + "\n");
+    writeFileSync(join(folder, "train.txt"), train.join("\n") + "\n");
+    writeFileSync(join(folder, "val.txt"), val.join("\n") + "\n");
   }
-  writeFileAtomicallySync(join(dir, "classes.txt"), (segmentation ? ["background", ...classes] : classes).join("\n") + "\n");
+  writeFileSync(join(dir, "classes.txt"), (segmentation ? ["background", ...classes] : classes).join("\n") + "\n");
 }
 
 /** The class names of a VOC folder: its classes.txt, else VOC's 20 (with background first for segmentation). */
