@@ -22,7 +22,7 @@ describe("boxes", () => {
   it("IoU equals torchvision's box_iou", () => {
     for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) expect(iou(boxes[i], boxes[6 + j])).toBeCloseTo(fx.boxes.iou[i][j], 12);
   });
-  it.each(fx.boxes.nms.map((c: any) => [c.threshold, c] as [number, any]))("NMS at %s equals torchvision's nms and batched_nms", (thr: number, c: any) => {
+  it.each((fx.boxes.nms as any[]).map((c) => [c.threshold, c]) as [number, any][])("NMS at %s equals torchvision's nms and batched_nms", (thr: number, c: any) => {
     expect(nms(boxes, fx.boxes.scores, thr)).toEqual(c.keep);
     const dets = boxes.map((box, i) => ({ box, score: fx.boxes.scores[i], class: fx.boxes.classes[i], i }));
     expect(classNms(dets, thr).map((d) => (d as any).i)).toEqual(c.batched);
@@ -45,7 +45,7 @@ describe("YOLO v1", () => {
     const grad = tf.grad((p: tf.Tensor) => yoloLoss(p, target, shape))(pred).dataSync();
     grad.forEach((g, i) => expect(g).toBeCloseTo(y.grad[i], 3));
   });
-  it.each(y.decode.map((d: any) => [d.minScore, d.iou, d] as [number, number, any]))("decodes with score > %s and per-class NMS at %s as the reference", (minScore: number, thr: number, d: any) => {
+  it.each((y.decode as any[]).map((d) => [d.minScore, d.iou, d]) as [number, number, any][])("decodes with score > %s and per-class NMS at %s as the reference", (minScore: number, thr: number, d: any) => {
     const depth = y.S * y.S * (y.B * 5 + y.C);
     d.detections.forEach((want: any[], n: number) => {
       const got = yoloDecode(y.pred.slice(n * depth, (n + 1) * depth), shape, y.width, y.height, minScore, thr);
