@@ -14,7 +14,7 @@ describe("--help", () => {
   const names = Object.keys(commands);
 
   it("covers the eleven commands", () => {
-    expect(names.sort()).toEqual(["backends", "bench", "check", "convolutionize", "export", "fmt", "list", "run", "summary", "train"]);
+    expect(names.sort()).toEqual(["backends", "bench", "check", "convolutionize", "data", "eval", "export", "fmt", "list", "run", "summary", "train"]);
   });
 
   for (const name of names)
