@@ -3,6 +3,8 @@
 import { readFileSync } from "node:fs";
 import { annotateCommand } from "./annotate.js";
 import { checkCommand } from "./check.js";
+import { dataCommand } from "./data.js";
+import { evalCommand } from "./eval.js";
 import { drawCommand } from "./draw.js";
 import { lspCommand } from "./lsp.js";
 import { playgroundCommand } from "./playground.js";
@@ -36,9 +38,11 @@ export const commands: Record<string, CommandEntry> = {
   annotate: annotateCommand,
   lsp: lspCommand,
   playground: playgroundCommand,
+  data: dataCommand,
+  eval: evalCommand,
 };
 
-const ARGS: Record<string, string> = { check: "FILE...", fmt: "FILE...", list: "", backends: "", annotate: "FILE", lsp: "", playground: "" };
+const ARGS: Record<string, string> = { check: "FILE...", fmt: "FILE...", list: "", backends: "", annotate: "FILE", lsp: "", playground: "", data: "synth" };
 
 export const usage = `netc: a language for convolutional networks, and its compiler
 

@@ -27,6 +27,11 @@ networks, else resized to the network's input size; 0 skips)` },
   { name: "mean", value: "a,b,c", help: "image: normalisation mean (default ImageNet's)" },
   { name: "std", value: "a,b,c", help: "image: normalisation standard deviation (default ImageNet's)" },
   { name: "allow-nonfinite", help: "NaN or infinite outputs are reported but not an error (exit 0)" },
+  { name: "json", help: "detection: the detections as JSON (class, score, box in the image's pixels)" },
+  { name: "draw", value: "FILE", help: "detection, segmentation: the image with the boxes or the mask drawn\nover it (PNG; docs/tasks.md)" },
+  { name: "mask", value: "FILE", help: "segmentation: the class of each pixel as a palette PNG (VOC's colours)" },
+  { name: "iou", value: "X", help: "detection: per-class NMS IoU threshold (default 0.5)" },
+  { name: "min-score", value: "X", help: "detection: keep class-specific confidences above X (default 0.2)" },
 ] as const satisfies readonly OptionSpec[];
 type RunValues = Values<typeof options>;
 
@@ -119,6 +124,18 @@ async function run(values: RunValues, positionals: string[], out: Out): Promise<
         out.stderr(`wrote ${path} (${graph.outputs.length > 1 ? `${name}, ` : ""}${o.shape.join("x")})`);
       }
     const labels = labelsOf(rt, values.labels);
+    const { outputTask } = await import("../compiler/tasks.js");
+    const task = outputTask(graph);
+    if (task.kind !== "classification") {
+      const { presentTask } = await import("../runtime/tasks/present.js");
+      const unit = (v: string | undefined, def: number) => (v === undefined ? def : Number(v) >= 0 && Number(v) <= 1 ? Number(v) : NaN);
+      const o = { json: values.json, draw: values.draw, mask: values.mask, minScore: unit(values["min-score"], 0.2), iou: unit(values.iou, 0.5), classes: labels };
+      if (Number.isNaN(o.minScore) || Number.isNaN(o.iou)) throw new UsageError("--iou and --min-score take a number from 0 to 1");
+      const r = presentTask(task, { shape: y.shape, data }, values.input, [want[2], want[1]], o);
+      for (const [path, bytes] of r.files) (checkOutputPath(path, "the output"), writeFileAtomically(path, bytes), out.stderr(`wrote ${path}`));
+      for (const line of r.lines) out.stdout(line);
+      return EXIT.ok;
+    }
     if (y.rank === 4 && (top !== undefined || !values.output)) printClassMap(rt, out, data, y.shape, top ?? 5, labels);
     else if (top !== undefined || (!values.output && y.rank === 2)) printTop(rt, out, data, y.shape, top ?? 5, labels);
     else if (!values.output) out.stdout(`output ${y.shape.join("x")}`);

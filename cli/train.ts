@@ -42,14 +42,18 @@ export const trainCommand = defineCommand({
 [--lr X] [--momentum M] [--weight-decay W] [--freeze PREFIX]...
 [--freeze-epochs K] [--weights INIT] [--checkpoint OUT] [--resume]
 [--augment crop,flip] [--workers N] [--backend B] [--adapter A] [--json]`,
-  summary: "train on mnist or a folder of class folders, with checkpoints",
-  description: `Trains NET with cross-entropy on its first output: dropout and batch-norm statistics
-in training mode, then evaluation on the held-out split after every epoch.
+  summary: "train on mnist, class folders, or detection/segmentation data, with checkpoints",
+  description: `Trains NET on its first output with the loss of its task: cross-entropy for
+classification, YOLO v1's loss for a \`yolo\` output, per-pixel cross-entropy for a
+\`segmentation\` one (docs/tasks.md); dropout and batch-norm statistics in training
+mode, then evaluation on the held-out split after every epoch.
 
 data:
   mnist      the 10,000 digits of the mnist package, every tenth of each class held out
   DIR        one sub-folder of .jpg/.png images per class (ImageFolder), resized to the
-             network's input, every fifth of each class held out`,
+             network's input, every fifth of each class held out; for detection and
+             segmentation, a PASCAL VOC folder (train.txt / val.txt) or COCO boxes
+             (DIR/annotations.json), as \`netc data synth\` writes`,
   options,
   run: ({ values, positionals }, out) => train(values, positionals, out),
 });
@@ -91,10 +95,14 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
   const rt = await import("../runtime/index.js");
   const { Trainer } = await import("../runtime/train.js");
   const { ParallelTrainer, defaultTrainWorkers } = await import("../runtime/train-parallel.js");
-  const { datasetFor, DataError } = await import("../runtime/data.js");
+  const { DataError } = await import("../runtime/data.js");
+  const { trainingSetup } = await import("../runtime/tasks/setup.js");
+  const { TaskDataError } = await import("../runtime/tasks/voc.js");
   const made: { dispose(): void }[] = []; // freed at the end: main may run again in this process
   try {
-    const data = datasetFor(graph, values.data); // its shape and classes checked before anything loads
+    const augment = augmentList.length ? { crop: augmentList.includes("crop") ? 4 : 0, flip: augmentList.includes("flip") } : undefined;
+    // the data set, its shape and classes checked before anything loads, and the loss of the first output's task (docs/tasks.md)
+    const { data, objective } = trainingSetup(graph, values.data, augment);
     const tf = await rt.useBackend(backend as BackendName, backendOptions);
     if (!values.json) out.stderr(`netc train: on ${rt.backendDescription()}`);
 
@@ -126,14 +134,16 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
     const started = performance.now();
     let done = startEpoch;
     const cpuBackend = ["wasm", "cpu"].includes(tf.getBackend());
-    const workers = num("workers", values.workers, cpuBackend ? defaultTrainWorkers(batch) : 1, true);
+    const workers = num("workers", values.workers, cpuBackend && !objective ? defaultTrainWorkers(batch) : 1, true);
     if (workers < 1) throw new UsageError("--workers must be at least 1");
+    if (workers > 1 && objective) throw new UsageError("--workers splits classification training only; detection and segmentation train on one thread");
     if (workers > 1 && !cpuBackend) throw new UsageError(`--workers splits batches across CPU threads: use it with --backend wasm or cpu, not ${tf.getBackend()}`);
     const trainerOptions: import("../runtime/train.js").TrainOptions = {
       epochs, batch, optimizer,
       ...settings,
       freeze: values.freeze ?? [],
-      augment: augmentList.length ? { crop: augmentList.includes("crop") ? 4 : 0, flip: augmentList.includes("flip") } : undefined,
+      augment,
+      objective,
       startEpoch,
       optimizerState,
       onBatch: progress.batch,
@@ -165,7 +175,7 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
     if (values.json) out.stdout(JSON.stringify(summary));
     return result.stopped ? 130 : EXIT.ok;
   } catch (e) {
-    const known = [DataError, rt.WeightsError, rt.WeightsMismatchError, rt.ImageError, rt.RuntimeError, rt.BackendError, MemoryLimitError, CheckpointError];
+    const known = [DataError, TaskDataError, rt.WeightsError, rt.WeightsMismatchError, rt.ImageError, rt.RuntimeError, rt.BackendError, MemoryLimitError, CheckpointError];
     if (known.some((k) => e instanceof k)) {
       out.stderr(`netc train: ${(e as Error).message}`);
       return EXIT.errors;

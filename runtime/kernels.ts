@@ -53,6 +53,9 @@ const table: Record<OpName | MergeOp, Kernel> = {
       ctx.training && (node.attrs.p as number) > 0 ? tf.dropout(x, node.attrs.p as number, undefined, ctx.seed === undefined ? undefined : ctx.seed * 7919 + node.id) : x,
   },
   identity: pointwise((x) => x),
+  yolo: pointwise((x) => x), // task markers (compiler/ops/tasks.ts): the value unchanged
+  segmentation: pointwise((x) => x),
+  classification: pointwise((x) => x),
   relu: pointwise((x) => tf.relu(x)),
   relu6: pointwise(relu6),
   leakyrelu: pointwise((x, n) => tf.leakyRelu(x, n.attrs.slope as number)),

@@ -31,7 +31,18 @@ export interface TrainOptions {
   onBatch?: (p: BatchProgress) => void;
   onEpoch?: (e: EpochStats) => Promise<void> | void;
   shouldStop?: () => boolean;
+  objective?: Objective; // a task's loss instead of cross-entropy on class labels
 }
+
+/**
+ * A loss other than cross-entropy on class labels (runtime/tasks/objective.ts): a batch's
+ * images (augmented with their targets when `random` is given), the loss of the first
+ * output, and `hits`, the batch's count for the accuracy column.
+ */
+export interface Objective {
+  batch(split: Split, idx: number[], random: (() => number) | null): { x: Float32Array; loss(out: tf.Tensor): tf.Scalar; hits(out: tf.Tensor): tf.Scalar };
+}
+type TaskBatch = ReturnType<Objective["batch"]>;
 
 export interface BatchProgress {
   epoch: number;
@@ -122,10 +133,11 @@ export class Trainer {
     for (let b = 0; b < batches; b++) {
       if (this.opts.shouldStop?.()) return { loss: lossSum / Math.max(1, seen), accuracy: correct / Math.max(1, seen), stopped: true };
       const idx = order.slice(b * this.opts.batch, (b + 1) * this.opts.batch);
-      let xs = gather(train.x, idx, size);
-      if (this.opts.augment) xs = augment(xs, idx.length, shape, this.opts.augment, random);
+      const task = this.opts.objective?.batch(train, idx, random);
+      let xs = task?.x ?? gather(train.x, idx, size);
+      if (this.opts.augment && !task) xs = augment(xs, idx.length, shape, this.opts.augment, random);
       const ys = Int32Array.from(idx, (i) => train.y[i]);
-      const { loss, hits } = await this.step(xs, ys, idx.length, vars, this.opts.seed * 1_000_003 + e * 100_003 + b);
+      const { loss, hits } = await this.step(xs, ys, idx.length, vars, this.opts.seed * 1_000_003 + e * 100_003 + b, task);
       lossSum += loss * idx.length;
       correct += hits;
       seen += idx.length;
@@ -139,7 +151,7 @@ export class Trainer {
     return { loss: lossSum / seen, accuracy: correct / seen, stopped: false };
   }
 
-  protected async step(xs: Float32Array, ys: Int32Array, n: number, vars: tf.Variable[], seed: number): Promise<{ loss: number; hits: number }> {
+  protected async step(xs: Float32Array, ys: Int32Array, n: number, vars: tf.Variable[], seed: number, task?: TaskBatch): Promise<{ loss: number; hits: number }> {
     const classes = this.data.classes.length;
     const [loss, hits] = tf.tidy(() => {
       const x = tf.tensor(xs, [n, ...this.data.shape]);
@@ -147,7 +159,7 @@ export class Trainer {
       const { value, grads } = tf.variableGrads(() => {
         const [out] = this.model.forward([x], { training: true, keepIntermediates: true, seed }); // dropout masks: reproducible per epoch and batch
         logits = tf.keep(out);
-        return trainingLoss(out, ys, classes); // one fused kernel on wasm and cpu
+        return task ? task.loss(out) : trainingLoss(out, ys, classes); // one fused kernel on wasm and cpu
       }, vars);
       if (this.opts.weightDecay > 0)
         for (const v of vars) grads[v.name] = tf.add(grads[v.name], tf.mul(v, this.opts.weightDecay)); // PyTorch's coupled L2
@@ -155,7 +167,7 @@ export class Trainer {
       // them every parameter, always in the same order (frozen ones with a zero gradient).
       const all = [...this.model.parameters().values()];
       this.optimizer.applyGradients(all.map((v) => ({ name: v.name, tensor: grads[v.name] ?? tf.zerosLike(v) })));
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits!, 1), tf.tensor1d(ys, "int32")), "int32"));
+      const hits = task ? task.hits(logits!) : tf.sum(tf.cast(tf.equal(tf.argMax(logits!, 1), tf.tensor1d(ys, "int32")), "int32"));
       tf.dispose(logits!);
       return [value, hits];
     });
@@ -172,9 +184,11 @@ export class Trainer {
     for (let start = 0; start < split.n; start += 256) {
       const n = Math.min(256, split.n - start);
       const [loss, hits] = tf.tidy(() => {
-        const x = tf.tensor(split.x.subarray(start * size, (start + n) * size), [n, ...this.data.shape]);
+        const task = this.opts.objective?.batch(split, Array.from({ length: n }, (_, i) => start + i), null);
+        const x = tf.tensor(task?.x ?? split.x.subarray(start * size, (start + n) * size), [n, ...this.data.shape]);
         const y = tf.tensor1d(split.y.subarray(start, start + n), "int32");
         const [logits] = this.model.forward([x]);
+        if (task) return [task.loss(logits), task.hits(logits)];
         const l = tf.losses.softmaxCrossEntropy(tf.oneHot(y, this.data.classes.length), logits);
         const h = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "int32"));
         return [l, h];

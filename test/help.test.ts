@@ -14,7 +14,7 @@ describe("--help", () => {
   const names = Object.keys(commands);
 
   it("covers every command", () => {
-    expect(names.sort()).toEqual(["annotate", "backends", "bench", "check", "convolutionize", "draw", "export", "fmt", "list", "lsp", "playground", "run", "summary", "train"]);
+    expect(names.sort()).toEqual(["annotate", "backends", "bench", "check", "convolutionize", "data", "draw", "eval", "export", "fmt", "list", "lsp", "playground", "run", "summary", "train"]);
   });
 
   for (const name of names)

@@ -15,6 +15,9 @@ const hardsigmoid = (c: OpContext, out: string | undefined, label: string) =>
 
 export const activations: Record<string, Converter> = {
   identity: alias,
+  yolo: alias, // task markers
+  segmentation: alias,
+  classification: alias,
   dropout: alias,
   relu: unary("Relu"),
   relu6: (c) => c.b.add("Clip", [c.x[0], c.b.floats([0], `${c.label}/min`), c.b.floats([6], `${c.label}/max`)], {}, c.out, c.label),
