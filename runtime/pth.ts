@@ -16,6 +16,12 @@ const startsWith = (b: Uint8Array, magic: number[]) => magic.every((m, i) => b[i
 
 /** What a weights file is, by its first bytes. */
 export function weightsFormat(bytes: Uint8Array): "pytorch-zip" | "pytorch-legacy" | "pickle" | "safetensors" {
+  // safetensors: an 8-byte little-endian header length, then the header's JSON object.
+  // Checked first: a header of 640 bytes starts the file with 0x80 0x02, as a pickle does.
+  if (bytes.length >= 10 && bytes[8] === 0x7b) {
+    const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+    if (length >= 2n && 8n + length <= BigInt(bytes.length)) return "safetensors";
+  }
   if (startsWith(bytes, ZIP)) return "pytorch-zip";
   if (startsWith(bytes, LEGACY_MAGIC)) return "pytorch-legacy";
   if (bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5) return "pickle";

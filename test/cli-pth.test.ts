@@ -42,6 +42,23 @@ describe("netc run with a .pth state dict", () => {
   });
 });
 
+describe("the format by its first bytes", () => {
+  it("a safetensors file whose header is 640 bytes (starting 0x80 0x02, as a pickle) is safetensors", async () => {
+    // The header padded to 640 bytes, as safetensors writers pad it (the length's first bytes 0x80 0x02).
+    const json = JSON.stringify({ x: { dtype: "F32", shape: [1], data_offsets: [0, 4] } });
+    const header = Buffer.from(json.padEnd(640, " "));
+    const file = Buffer.alloc(8 + 640 + 4);
+    file.writeBigUInt64LE(640n, 0);
+    header.copy(file, 8);
+    file.writeFloatLE(1.5, 8 + 640);
+    expect([file[0], file[1]]).toEqual([0x80, 0x02]);
+    expect(weightsFormat(file)).toBe("safetensors");
+    const path = join(tmp(), "header640.safetensors");
+    (await import("node:fs")).writeFileSync(path, file);
+    expect(Array.from((await loadWeights(path)).get("x")!.data as Float32Array)).toEqual([1.5]);
+  });
+});
+
 describe("the .pth reader", () => {
   it("widens a float16 state dict; keeps num_batches_tracked an integer", async () => {
     const w = await loadWeights(join(F, "tiny-half.pt"));

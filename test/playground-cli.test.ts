@@ -67,6 +67,9 @@ const BROKEN = `network small(classes = 10) {
 }
 `;
 
+/** netc run's ranked rows (class, probability, score, label), its header row left out. */
+const cliRows = (stdout: string) => stdout.trim().split("\n").map((l) => l.trim().split(/\s+/)).filter((t) => /^\d+$/.test(t[0]));
+
 describe("the playground in chromium", () => {
   it("underlines a mistake at its line, with the compiler's message; fixed, counts as netc summary", async () => {
     if (!has) return;
@@ -140,7 +143,7 @@ describe("the playground in chromium", () => {
 
     const cli = netc(["run", "resnet18", "--weights", weights, "--input", PHOTO, "--backend", "wasm", "--labels", "imagenet"], 280_000);
     expect(cli.code, cli.stderr).toBe(0);
-    const cliTop = cli.stdout.trim().split("\n").map((l) => l.trim().split(/\s+/));
+    const cliTop = cliRows(cli.stdout);
     expect(Number(browserTop[0][0])).toBe(Number(cliTop[0][0]));
     expect(Number(browserTop[0][2])).toBeCloseTo(Number(cliTop[0][2]), 2);
     expect(browserTop[0][3]).toBe(cliTop[0].slice(3).join(" "));
@@ -158,7 +161,7 @@ describe("the playground in chromium", () => {
     const cli = netc(["run", "lenet5", "--input", PHOTO, "--backend", "wasm", "--top", "1"], 120_000);
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stderr).toContain("random initial weights");
-    expect(Number(top1)).toBe(Number(cli.stdout.trim().split(/\s+/)[0]));
+    expect(Number(top1)).toBe(Number(cliRows(cli.stdout)[0][0]));
   });
 
   it("stays responsive on bad input: a huge repeat, 1e9 channels, a 100 MB paste", async () => {
