@@ -78,3 +78,13 @@ export function moduleTotals(g: Graph): Map<ModuleNode, ModuleTotals> {
   visit(g.root);
   return out;
 }
+
+/** The last IR node a module computes: its output (a group's is its last child's). */
+export function outputOf(m: ModuleNode): number | undefined {
+  if (m.output !== undefined) return m.output;
+  for (let i = m.children.length - 1; i >= 0; i--) {
+    const o = outputOf(m.children[i]);
+    if (o !== undefined) return o;
+  }
+  return undefined;
+}

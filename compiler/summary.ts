@@ -1,6 +1,6 @@
 // Summaries: a torchinfo-like table (layer tree with depth, output shape, parameters,
 // MACs; blocks collapse below a depth) with totals, and the same facts as JSON.
-import { moduleTotals, type Counts } from "./count.js";
+import { moduleTotals, outputOf, type Counts } from "./count.js";
 import type { Graph, IRNode, ModuleNode } from "./ir.js";
 import { weightName } from "./ir.js";
 import { formatDim, names, type Dim } from "./symbolic.js";
@@ -23,14 +23,6 @@ function humanUnits(n: number, unit: string): string {
 }
 const mib = (values: number) => `${((values * 4) / 2 ** 20).toFixed(2)} MiB`;
 
-function outputOf(m: ModuleNode): number | undefined {
-  if (m.output !== undefined) return m.output;
-  for (let i = m.children.length - 1; i >= 0; i--) {
-    const o = outputOf(m.children[i]);
-    if (o !== undefined) return o;
-  }
-  return undefined;
-}
 
 /** A module's name as PyTorch's named_children gives it (features.0 is `0`), as in the JSON. */
 const pytorchName = (m: ModuleNode) => m.name.split(".").pop() || m.label;

@@ -3,7 +3,7 @@
 // runs it (a block's line runs once per use of the block; a repeat's, once per turn).
 // `netc annotate` prints these in a column; the language server shows them as inlay
 // hints and hovers.
-import { moduleTotals } from "../compiler/count.js";
+import { moduleTotals, outputOf } from "../compiler/count.js";
 import type { Graph, ModuleNode } from "../compiler/ir.js";
 import type { Dim } from "../compiler/symbolic.js";
 import { formatShape } from "../compiler/values.js";
@@ -27,15 +27,6 @@ export interface StatementUses {
 
 const key = (s: Span) => `${s.start}:${s.end}`;
 
-/** The last IR node a module computes: its output (a group's is its last child's). */
-function outputOf(m: ModuleNode): number | undefined {
-  if (m.output !== undefined) return m.output;
-  for (let i = m.children.length - 1; i >= 0; i--) {
-    const o = outputOf(m.children[i]);
-    if (o !== undefined) return o;
-  }
-  return undefined;
-}
 
 /** Every statement of `file` the network ran, with its uses in execution order. */
 export function usesByStatement(g: Graph, file: string): StatementUses[] {

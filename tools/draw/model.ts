@@ -3,7 +3,7 @@
 // `netc summary --depth`: the network's children are depth 1); every block or group
 // above the depth is a cluster around its children; every tensor that crosses from one
 // box to another is an edge, labelled with its shape. Pure: no I/O, runs in a browser.
-import { moduleTotals } from "../../compiler/count.js";
+import { moduleTotals, outputOf } from "../../compiler/count.js";
 import type { Graph, IRNode, ModuleNode } from "../../compiler/ir.js";
 import { formatDim, type Dim } from "../../compiler/symbolic.js";
 import { formatShape } from "../../compiler/values.js";
@@ -96,14 +96,6 @@ export function opDetail(n: IRNode): string {
 const shapeText = (n: IRNode | undefined) => (n?.shape ? formatShape(n.shape) : "?");
 const dimText = (d: Dim) => (typeof d === "number" ? d.toLocaleString("en-US") : formatDim(d));
 
-function outputOf(m: ModuleNode): number | undefined {
-  if (m.output !== undefined) return m.output;
-  for (let i = m.children.length - 1; i >= 0; i--) {
-    const o = outputOf(m.children[i]);
-    if (o !== undefined) return o;
-  }
-  return undefined;
-}
 
 function layersOf(m: ModuleNode, out: number[] = []): number[] {
   if (m.node !== undefined) out.push(m.node);
