@@ -7,105 +7,9 @@
 // `16*(H//4 - 3)*(W//4 - 3)`. The text is a function of the canonical terms only, so equal
 // sizes print the same; it evaluates (with Python's // and precedence) to the same value.
 
-export interface FAtom {
-  readonly key: string;
-  readonly name?: string;
-  readonly num?: { toString(): string };
-  readonly den?: number;
-}
-export interface FTerm {
-  readonly c: number;
-  readonly atoms: readonly FAtom[]; // sorted by key, repeated for powers
-}
+import { addTo, byKey, coefficientsIn, constantRemainder, contentOf, count, linearFactor, mapCoeffs, polyOf, type FAtom, type FTerm, type Linear, type Poly } from "./polynomial.js";
 
-type Poly = Map<string, { c: number; atoms: FAtom[] }>;
-interface Linear { a: FAtom; d: number; e: number }
-
-const SEP = "\u0001";
-const keyOf = (atoms: readonly FAtom[]) => atoms.map((a) => a.key).join(SEP);
-const byKey = (a: FAtom, b: FAtom) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-const gcd = (a: number, b: number): number => {
-  [a, b] = [Math.abs(a), Math.abs(b)];
-  while (b) [a, b] = [b, a % b];
-  return a;
-};
-
-function addTo(p: Poly, c: number, atoms: FAtom[]): void {
-  if (c === 0) return;
-  const k = keyOf(atoms);
-  const m = p.get(k);
-  if (!m) p.set(k, { c, atoms });
-  else if ((m.c += c) === 0) p.delete(k);
-}
-
-const polyOf = (terms: readonly FTerm[]): Poly => {
-  const p: Poly = new Map();
-  for (const t of terms) addTo(p, t.c, [...t.atoms]);
-  return p;
-};
-const contentOf = (p: Poly) => [...p.values()].reduce((g, t) => gcd(g, t.c), 0);
-const mapCoeffs = (p: Poly, f: (c: number) => number): Poly =>
-  new Map([...p].map(([k, t]) => [k, { c: f(t.c), atoms: t.atoms }]));
-const count = (atoms: readonly FAtom[], a: FAtom) => atoms.filter((x) => x.key === a.key).length;
-
-/** The polynomials Q_k with p = sum of Q_k * a^k. */
-function coefficientsIn(p: Poly, a: FAtom): Poly[] {
-  const out: Poly[] = [];
-  for (const t of p.values()) {
-    const k = count(t.atoms, a);
-    while (out.length <= k) out.push(new Map());
-    addTo(out[k], t.c, t.atoms.filter((x) => x.key !== a.key));
-  }
-  return out;
-}
-
-/** p / (d*a + e) when it divides exactly, else undefined (synthetic division in a). */
-function divideLinear(p: Poly, a: FAtom, d: number, e: number): Poly | undefined {
-  const q = coefficientsIn(p, a);
-  const n = q.length - 1;
-  const quotient: Poly = new Map();
-  let cur = q[n];
-  for (let k = n - 1; k >= 0; k--) {
-    if ([...cur.values()].some((t) => t.c % d !== 0)) return undefined;
-    const s = mapCoeffs(cur, (c) => c / d);
-    for (const t of s.values()) addTo(quotient, t.c, [...t.atoms, ...Array<FAtom>(k).fill(a)].sort(byKey));
-    cur = new Map(q[k]);
-    for (const t of s.values()) addTo(cur, -e * t.c, t.atoms);
-  }
-  return cur.size === 0 ? quotient : undefined;
-}
-
-function divisors(n: number): number[] {
-  const small: number[] = [];
-  const large: number[] = [];
-  for (let i = 1; i * i <= n; i++)
-    if (n % i === 0) {
-      small.push(i);
-      if (i * i !== n) large.unshift(n / i);
-    }
-  return [...small, ...large];
-}
-
-const MAX_TRIALS = 4000; // bounds the work on a polynomial with huge, highly composite coefficients
-
-/** A linear factor d*a + e of a primitive p with no monomial factor, and p divided by it. */
-function linearFactor(p: Poly, atoms: readonly FAtom[]): [Linear, Poly] | undefined {
-  for (const a of atoms) {
-    const q = coefficientsIn(p, a);
-    if (q.length < 2) continue;
-    let trials = 0;
-    for (const d of divisors(contentOf(q[q.length - 1])))
-      for (const m of divisors(contentOf(q[0]))) {
-        if (gcd(d, m) !== 1) continue;
-        for (const e of [m, -m]) {
-          if (++trials > MAX_TRIALS) break;
-          const quotient = divideLinear(p, a, d, e);
-          if (quotient) return [{ a, d, e }, quotient];
-        }
-      }
-  }
-  return undefined;
-}
+export type { FAtom, FTerm } from "./polynomial.js";
 
 /** Resolution order: a name, then its floor divisions by growing divisor. */
 function atomRank(a: FAtom): [number, string] {
@@ -143,7 +47,7 @@ function sumText(p: Poly): string {
   for (const t of [...p.values()].sort(compareTerms)) {
     const mag = Math.abs(t.c);
     const atoms = [...t.atoms].sort(withinTerm);
-    const wrap = atoms.length > 1 || mag !== 1;
+    const wrap = atoms.length > 1 || mag !== 1 || (s === "" && t.c < 0); // -(H//4), not (-H)//4
     const body = atoms.length === 0 ? String(mag) : (mag === 1 ? "" : `${mag}*`) + atoms.map((a) => atomText(a, wrap)).join("*");
     if (s === "") s = t.c < 0 ? `-${body}` : body;
     else s += t.c < 0 ? ` - ${body}` : ` + ${body}`;
@@ -199,8 +103,8 @@ function polyText(poly: Poly, depth: number): string {
   const mag = Math.abs(content);
   if (factors.length === 1 && mag === 1) {
     if (sum) return sign === "" ? sum : `-(${sum})`;
-    const only = monomials.length ? atomText(monomials[0], false) : factors[0].slice(1, -1);
-    return sign === "" ? only : `-${monomials.length ? only : factors[0]}`;
+    if (sign) return `-${factors[0]}`; // -(H//4), -(H - 3)
+    return monomials.length ? atomText(monomials[0], false) : factors[0].slice(1, -1);
   }
   return sign + [...(mag === 1 ? [] : [String(mag)]), ...factors].join("*");
 }
@@ -263,17 +167,4 @@ function completion(g: Poly): number | undefined {
     }
   }
   return undefined;
-}
-
-/** -r when p = (a + e)*s + r for a constant r, else undefined. */
-function constantRemainder(p: Poly, a: FAtom, e: number): number | undefined {
-  const q = coefficientsIn(p, a);
-  let cur = q[q.length - 1];
-  for (let k = q.length - 2; k >= 0; k--) {
-    const s = cur;
-    cur = new Map(q[k]);
-    for (const t of s.values()) addTo(cur, -e * t.c, t.atoms);
-  }
-  if ([...cur.values()].some((t) => t.atoms.length > 0)) return undefined;
-  return -(cur.get("")?.c ?? 0);
 }
