@@ -83,7 +83,9 @@ function polyText(poly: Poly, depth: number): string {
   }
   const linears: Linear[] = [];
   const order = [...atoms.values()].sort(compareAtoms);
-  for (let found = linearFactor(p, order); found; found = linearFactor(p, order)) {
+  // a primitive polynomial of degree 1 (a shape's H//4 - 3) has no factor: no search
+  const linear = [...p.values()].every((t) => t.atoms.length <= 1);
+  for (let found = linear ? undefined : linearFactor(p, order); found; found = linearFactor(p, order)) {
     linears.push(found[0]);
     p = found[1];
   }
@@ -91,7 +93,7 @@ function polyText(poly: Poly, depth: number): string {
   if (lead.c < 0) [p, content] = [mapCoeffs(p, (c) => -c), -content];
   if (p.size === 1 && lead.atoms.length === 0) [p, content] = [new Map(), content * Math.abs(lead.c)];
 
-  const sum = p.size > 0 ? groupedText(p, depth) : "";
+  const sum = p.size === 0 ? "" : linear ? sumText(p) : groupedText(p, depth);
   const factors = [
     ...monomials.sort(compareAtoms).map((a) => atomText(a, true)),
     ...linears

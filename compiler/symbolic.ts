@@ -50,14 +50,19 @@ export class Sym {
     return new Sym(out);
   }
 
+  // Both texts are computed once (a size is immutable), in private fields that comparisons
+  // of sizes as objects (toEqual, structuredClone) do not see.
+  #key?: string;
+  #text?: string;
+
   /** The expanded canonical text: the identity of a size (equal sizes, equal keys). */
   canonical(): string {
-    return printPoly(this.terms);
+    return (this.#key ??= printPoly(this.terms));
   }
 
   /** The text shown to people: the factored form (compiler/factor.ts). */
   toString(): string {
-    return factoredText(this.terms);
+    return (this.#text ??= factoredText(this.terms));
   }
 }
 
