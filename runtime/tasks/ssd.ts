@@ -158,7 +158,8 @@ export function ssdLoss(pred: tf.Tensor, t: SsdTargets): tf.Scalar {
     const logits = tf.slice(p, [0, 0, 4], [n, A, depth - 4]);
     const positive = tf.tensor(Float32Array.from(t.labels, (l) => (l > 0 ? 1 : 0)), [n, A, 1]);
     const d = tf.abs(tf.sub(loc, tf.tensor(t.boxes, [n, A, 4])));
-    const smooth = tf.where(tf.less(d, 1), tf.mul(tf.square(d), 0.5), tf.sub(d, 0.5));
+    const q = tf.minimum(d, 1); // smooth-L1 (beta 1): ½d² below 1, |d| − ½ above
+    const smooth = tf.add(tf.mul(tf.square(q), 0.5), tf.sub(d, q));
     const bbox = tf.sum(tf.mul(smooth, positive));
     const onehot = tf.oneHot(tf.tensor(t.labels, [n, A], "int32"), depth - 4);
     const cls = tf.sub(tf.logSumExp(logits, 2), tf.sum(tf.mul(logits, onehot), 2)); // [N, A]
