@@ -125,25 +125,27 @@ export function ssdTargets(objects: GroundTruth[][], anchors: Corners[]): SsdTar
 }
 
 /**
- * The anchors whose classification loss counts: the matched ones, and per image the
- * 3 × (its matched anchors) unmatched ones of highest loss (torchvision's ranking: the
- * matched sorted last, so that they count twice when there are too few unmatched).
+ * The anchors whose classification loss counts, as weights [N, A] (not differentiated):
+ * the matched ones, and per image the 3 × (its matched anchors) unmatched ones of highest
+ * loss. (When an image has fewer unmatched anchors than that, torchvision also counts
+ * some matched ones a second time, in an order its sort leaves open; here every unmatched
+ * one counts once.) Tensor ops only, so that it runs on any backend without a sync read.
  */
-export function hardNegatives(clsLoss: Float32Array, labels: Int32Array, n: number, A: number): Float32Array {
-  const mask = new Float32Array(n * A);
-  for (let b = 0; b < n; b++) {
-    const row = labels.subarray(b * A, (b + 1) * A);
-    let pos = 0;
-    for (let j = 0; j < A; j++) if (row[j] > 0) (mask[b * A + j] += 1), pos++;
-    const want = NEG_TO_POS * pos;
-    const order = Array.from({ length: A }, (_, j) => j).sort((p, q) => {
-      const [lp, lq] = [row[p] > 0 ? -Infinity : clsLoss[b * A + p], row[q] > 0 ? -Infinity : clsLoss[b * A + q]];
-      return lq - lp || p - q;
-    });
-    for (let r = 0; r < Math.min(want, A); r++) mask[b * A + order[r]] += 1;
-  }
-  return mask;
-}
+const hardNegatives = tf.customGrad((cls, labels, save) => {
+  (save as (ts: tf.Tensor[]) => void)([]);
+  const [n, A] = (cls as tf.Tensor).shape as number[];
+  const value = tf.tidy(() => {
+    const positive = tf.greater(labels as tf.Tensor, 0);
+    const want = tf.mul(tf.sum(tf.cast(positive, "int32"), 1, true), NEG_TO_POS); // [N, 1]
+    const loss = tf.where(positive, tf.fill([n, A], -Infinity), cls as tf.Tensor);
+    const top = tf.topk(loss, A).values; // [N, A], by decreasing loss
+    const at = tf.cast(tf.oneHot(tf.reshape(tf.cast(tf.clipByValue(tf.sub(want, 1), 0, A - 1), "int32"), [n]), A), "bool");
+    const kth = tf.sum(tf.where(at, top, tf.zerosLike(top)), 1, true); // [N, 1]: the want-th highest
+    const chosen = tf.logicalAnd(tf.logicalAnd(tf.greaterEqual(loss, kth), tf.greater(want, 0)), tf.logicalNot(positive));
+    return tf.add(tf.cast(positive, "float32"), tf.cast(chosen, "float32"));
+  });
+  return { value, gradFunc: (dy: tf.Tensor) => [tf.zerosLike(cls as tf.Tensor), tf.zerosLike(labels as tf.Tensor)] };
+}) as (cls: tf.Tensor, labels: tf.Tensor) => tf.Tensor;
 
 /**
  * SSD.compute_loss, the two terms summed: Σ smooth-L1 over matched anchors' offsets +
@@ -161,10 +163,9 @@ export function ssdLoss(pred: tf.Tensor, t: SsdTargets): tf.Scalar {
     const q = tf.minimum(d, 1); // smooth-L1 (beta 1): ½d² below 1, |d| − ½ above
     const smooth = tf.add(tf.mul(tf.square(q), 0.5), tf.sub(d, q));
     const bbox = tf.sum(tf.mul(smooth, positive));
-    const onehot = tf.oneHot(tf.tensor(t.labels, [n, A], "int32"), depth - 4);
-    const cls = tf.sub(tf.logSumExp(logits, 2), tf.sum(tf.mul(logits, onehot), 2)); // [N, A]
-    const mask = hardNegatives(cls.dataSync() as Float32Array, t.labels, n, A);
-    const clsSum = tf.sum(tf.mul(cls, tf.tensor(mask, [n, A])));
+    const labels = tf.tensor(t.labels, [n, A], "int32");
+    const cls = tf.sub(tf.logSumExp(logits, 2), tf.sum(tf.mul(logits, tf.oneHot(labels, depth - 4)), 2)); // [N, A]
+    const clsSum = tf.sum(tf.mul(cls, hardNegatives(cls, tf.cast(labels, "float32"))));
     return tf.div(tf.add(bbox, clsSum), Math.max(1, t.positives)) as tf.Scalar;
   });
 }
