@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { netc, tmp, useCli } from "../support/cli.js";
+import { netc, noStackTrace, tmp, useCli } from "../support/cli.js";
 
 useCli();
 const LONG = 280_000;
@@ -43,4 +43,14 @@ describe("SSD end to end", () => {
     }
     expect(PNG.sync.read(readFileSync(join(tmp(), "d.png"))).width).toBe(64);
   }, 3 * LONG);
+
+  it("a data set with other classes than the network's: the argument to set", () => {
+    const data = join(tmp(), "det4");
+    expect(netc(["data", "synth", "--task", "detection", "-n", "5", "-o", data]).code).toBe(0);
+    const r = netc(["eval", "ssd_tiny", "--data", data, "--set", "classes=4"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("the network predicts 4 classes");
+    expect(r.stderr).toContain("try --set classes=3");
+    noStackTrace(r.stderr);
+  });
 });
