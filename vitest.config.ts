@@ -12,6 +12,7 @@ const CLI_TESTS = [
   "test/draw/*.test.ts", // netc draw: the built CLI, and Graphviz-in-wasm (seconds to load on a loaded machine)
   "test/playground-cli.test.ts", // chromium drives the playground served by netc playground
   "test/tasks/cli.test.ts", // detection and segmentation trained end to end (issue 18)
+  "test/tasks/ssd-cli.test.ts", // ssd_tiny trained end to end
 ];
 const CLI_TIMEOUT_MS = 300_000;
 
