@@ -69,7 +69,7 @@ describe("the convolution's gradient on wasm", () => {
     });
 
   it("equals TensorFlow.js's Conv2DBackpropInput and Conv2DBackpropFilter on the cpu backend, for every case", async () => {
-    const mine = [];
+    const mine: Awaited<ReturnType<typeof ours>>[] = [];
     for (const c of cases) mine.push(await ours(c));
     await useBackend("cpu");
     try {
