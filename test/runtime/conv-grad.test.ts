@@ -61,7 +61,9 @@ describe("the convolution's gradient on wasm", () => {
       close(r.dx, c.dx, 2e-5);
       close(r.dw, c.dweight, 2e-5);
       // wasm has no Conv2DBackpropFilter (it would run on the cpu backend); the input
-      // gradient at stride 1 is a convolution with the filter turned in one pass
+      // gradient at stride 1 is a convolution with the filter turned in one pass (at
+      // larger strides wasm's Conv2DBackpropInput: a convolution of the output gradient
+      // dilated by the stride measured no faster)
       expect(r.kernels).not.toContain("Conv2DBackpropFilter");
       expect(r.kernels).not.toContain("Reverse");
       if (c.stride === 1) expect(r.kernels).toContain("NetcTurnFilter");
