@@ -1,7 +1,7 @@
 // netc convolutionize NET: the network with its linear layers rewritten as convolutions,
 // printed (or written) as a formatted .net file; its checkpoint converted alongside.
 import { Codes } from "../syntax/diagnostics.js";
-import { compileWithFlags, EXIT, report, UsageError, writeFileAtomically } from "./io.js";
+import { compileOptionsOf, compileWithFlags, EXIT, report, resolveNet, UsageError, writeFileAtomically } from "./io.js";
 import { defineCommand, networkOptions } from "./options.js";
 import { checkOutputPath } from "../runtime/io-safety.js";
 import { stateDictFaults } from "../compiler/state-dict-check.js";
@@ -36,7 +36,9 @@ classifier's first convolution dilated to match` },
   if ("code" in compiled) return compiled.code;
   const { convertWeights, convolutionizeChecked } = await import("../compiler/convolutionize.js"); // loads the printer
   const file = values.output ?? `${compiled.graph.network}_fcn.net`;
-  const result = await convolutionizeChecked(compiled.graph, compiled.counts.params, { fine: values.fine, file });
+  const net = resolveNet(positionals[0]);
+  const source = { file: net.file, network: values.network ?? net.network, set: compileOptionsOf(values).options.set };
+  const result = await convolutionizeChecked(compiled.graph, compiled.counts.params, { fine: values.fine, file, source });
   const code = report(result.diagnostics, new Map([...compiled.sources, ...(result.sources ?? [])]), out);
   if (code !== EXIT.ok || !result.text) return result.diagnostics.some((d) => d.code === Codes.internal) ? EXIT.internal : EXIT.errors;
   for (const n of result.notes) out.stderr(`note: ${n}`);
