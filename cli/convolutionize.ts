@@ -64,7 +64,8 @@ classifier's first convolution dilated to match` },
     const rt = await import("../runtime/index.js");
     try {
       await rt.saveSafetensorsAtomically(values["weights-out"]!, converted);
-      out.stderr(`wrote ${values["weights-out"]} (${result.conversion!.reshape.size} linear weights reshaped)`);
+      const k = result.conversion!.reshape.size;
+      out.stderr(`wrote ${values["weights-out"]} (${k} linear weight${k === 1 ? "" : "s"} reshaped)`);
     } catch (e) {
       out.stderr(`netc convolutionize: ${(e as Error).message}`);
       return EXIT.errors;

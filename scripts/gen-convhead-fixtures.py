@@ -6,7 +6,7 @@
 # the converted network computes, made here independently as a 1x1 convolution with the
 # classifier's weights ([C, F] viewed as [C, F, 1, 1]) on the features the pool would
 # average (resnet18: model.layer4's output; densenet121: relu(model.features(x))), and the
-# original model's logits at the same size and at the network's own size. Values are kept
+# original model's logits at the same size and at the network's own size, and their top 5. Values are kept
 # at a stride (every k-th of the flattened tensor), so the fixture stays small.
 #   /usr/bin/python3 scripts/gen-convhead-fixtures.py  ->  test/fixtures/convhead.json
 import importlib.util, json, os
@@ -60,7 +60,10 @@ def main():
             for key, size in (("small", small), ("large", large)):
                 x = torch.from_numpy(values.seeded_uniform("input", 3 * size * size).astype(np.float32).reshape(1, 3, size, size))
                 dense = F.conv2d(features(model, x), linear.weight[:, :, None, None], linear.bias)
-                case[key] = {"input": [3, size, size], "map": kept(dense), "logits": kept(model(x))}
+                logits = model(x)
+                top = torch.topk(logits[0], 5)
+                case[key] = {"input": [3, size, size], "map": kept(dense), "logits": kept(logits),
+                             "top5": [[int(i), float("%.8g" % v)] for v, i in zip(top.values.tolist(), top.indices.tolist())]}
                 print(name, size, list(dense.shape), float((dense.mean((2, 3)) - model(x)).abs().max()), flush=True)
         cases.append(case)
     out = os.path.join(here, "..", "test", "fixtures", "convhead.json")
