@@ -27,6 +27,12 @@ export interface PoolHead {
   linears: IRNode[];
 }
 
+/** Why a head cannot be rewritten, at the layer that prevents it. */
+export interface Refusal {
+  why: string;
+  span: Span;
+}
+
 /** Layers that may sit between the global pool and the output: affine, or the identity at inference. */
 const BETWEEN = new Set(["flatten", "dropout", "identity", "linear"]);
 
@@ -35,6 +41,7 @@ function isGlobalPool(n: IRNode, g: Graph): boolean {
   if (!input || input.length !== 3) return false;
   if (n.op === "globalavgpool") return true;
   if (n.op === "adaptiveavgpool") return JSON.stringify(n.attrs.size as Pair) === "[1,1]";
+  if (n.op === "avgpool") return JSON.stringify(n.attrs.kernel) === JSON.stringify(input.slice(1)) && JSON.stringify(n.attrs.pad) === "[0,0]"; // a window of the whole map
   if (n.op === "mean") return JSON.stringify([...(n.attrs.dims as number[])].map((d) => (d < 0 ? d + 3 : d)).sort()) === "[1,2]";
   return false;
 }
@@ -44,14 +51,13 @@ function isGlobalPool(n: IRNode, g: Graph): boolean {
  * why a network with a global pool near its end cannot be rewritten; undefined: the
  * network has no such head (convolutionize's chain rewrite may apply).
  */
-export function findPoolHead(g: Graph): PoolHead | string | undefined {
+export function findPoolHead(g: Graph): PoolHead | Refusal | undefined {
   const users = new Map<number, number>();
   for (const n of g.nodes) for (const i of n.inputs) users.set(i, (users.get(i) ?? 0) + 1);
   if (g.outputs.length !== 1) {
     const aux = g.outputs.filter((o) => /aux/i.test(o.name)).map((o) => o.name);
-    return aux.length
-      ? `${g.network} has auxiliary heads (${aux.join(", ")}), for training: convolutionize rewrites one classifier head; use the network without them`
-      : undefined;
+    const why = `${g.network} has auxiliary heads (${aux.join(", ")}), for training: convolutionize rewrites one classifier head; use the network without them`;
+    return aux.length ? { why, span: g.nodes[g.outputs.find((o) => o.name === aux[0])!.node].span } : undefined;
   }
   const after: IRNode[] = [];
   let n = g.nodes[g.outputs[0].node];
@@ -61,7 +67,7 @@ export function findPoolHead(g: Graph): PoolHead | string | undefined {
       let p: IRNode | undefined = n;
       for (let k = 0; k < 6 && p && !isGlobalPool(p, g); k++) p = p.inputs.length === 1 ? g.nodes[p.inputs[0]] : undefined;
       if (!p || !isGlobalPool(p, g)) return undefined;
-      return `${n.op} (${n.name}) follows the global average pool (${p.name}) and is not affine, so the head does not commute with the pool; only flatten, dropout and linear layers may follow it`;
+      return { why: `${n.op} (${n.name}) follows the global average pool (${p.name}) and is not affine, so the head does not commute with the pool; only flatten, dropout and linear layers may follow it`, span: n.span };
     }
     after.unshift(n);
     n = g.nodes[n.inputs[0]];
@@ -69,7 +75,7 @@ export function findPoolHead(g: Graph): PoolHead | string | undefined {
   const linears = after.filter((a) => a.op === "linear");
   const first = linears[0];
   if (first && (g.nodes[first.inputs[0]].shape ?? []).length !== 1)
-    return `${first.op} (${first.name}) reads ${(g.nodes[first.inputs[0]].shape ?? []).join("x")}, not the pooled vector: flatten first`;
+    return { why: `${first.op} (${first.name}) reads ${(g.nodes[first.inputs[0]].shape ?? []).join("x")}, not the pooled vector: flatten first`, span: first.span };
   return { pool: n, after, linears };
 }
 
@@ -169,11 +175,13 @@ export async function rewritePoolHead(g: Graph, head: PoolHead, src: HeadSource)
   const imports: A.Import[] = [...files].map((f, i) => ({ kind: "import", path: importPath(f, outDir), span: { ...at, start: -100 + i, end: -100 + i } }));
 
   const linears = head.linears.map((l) => l.name).join(", ");
-  const what = head.linears.length ? `${linears}, after the global average pool (${head.pool.name}), ${head.linears.length > 1 ? "are 1x1 convolutions" : "is a 1x1 convolution"} before it,` : `the global average pool (${head.pool.name}) is left out,`;
+  const pool = `the global average pool (${head.pool.name})`;
+  const one = head.linears.length === 1;
   const header = [
-    `# ${target.name}, convolutionized by netc: ${what}`,
-    `# so the network takes any input size and outputs a map of class scores, whose average`,
-    `# over its cells is ${target.name}'s output. Parameter names are ${target.name}'s.`,
+    `# ${target.name}, convolutionized by netc: ` + (head.linears.length ? `${linears}, the linear layer${one ? "" : "s"} after` : `${pool} is left out:`),
+    ...(head.linears.length ? [`# ${pool}, ${one ? "is a 1x1 convolution" : "are 1x1 convolutions"} before it, and the pool is left out:`] : []),
+    `# the network takes any input size and outputs a map of class scores, whose average over`,
+    `# its cells is ${target.name}'s output. Parameter names are ${target.name}'s.`,
   ];
   const comments: A.Comment[] = header.map((text, i) => ({ text, span: { ...at, start: -1000 + i, end: -999 + i } }));
   const sourceText = loader.sources.get(target.scope.file)?.text ?? "";

@@ -130,8 +130,9 @@ export async function convolutionizeChecked(g: Graph, params: number, opts: Conv
   const file = opts.file ?? `${g.network}_fcn.net`;
   const head = findPoolHead(g);
   let result: Convolutionized;
-  if (typeof head === "string" || (head && (opts.fine || !opts.source))) {
-    const why = typeof head === "string" ? head : opts.fine ? "--fine applies to a flatten-and-linear classifier (alexnet, vgg), not to a global average pool head" : "the head's rewrite needs the network's source file";
+  if (head && "why" in head) result = { diagnostics: [error(Codes.usage, head.why, head.span)], notes: [] };
+  else if (head && (opts.fine || !opts.source)) {
+    const why = opts.fine ? "--fine applies to a flatten-and-linear classifier (alexnet, vgg), not to a global average pool head" : "the head's rewrite needs the network's source file";
     result = { diagnostics: [error(Codes.usage, why, g.root.span)], notes: [] };
   } else if (head) {
     const r = await rewritePoolHead(g, head, { ...opts.source!, output: file, name: opts.name });
