@@ -34,7 +34,7 @@ export interface Refusal {
 }
 
 /** Layers that may sit between the global pool and the output: affine, or the identity at inference. */
-const BETWEEN = new Set(["flatten", "dropout", "identity", "linear"]);
+const between = (op: string) => op === "flatten" || op === "dropout" || op === "identity" || op === "linear";
 
 function isGlobalPool(n: IRNode, g: Graph): boolean {
   const input = n.inputs.length === 1 ? g.nodes[n.inputs[0]].shape : null;
@@ -62,7 +62,7 @@ export function findPoolHead(g: Graph): PoolHead | Refusal | undefined {
   const after: IRNode[] = [];
   let n = g.nodes[g.outputs[0].node];
   while (!isGlobalPool(n, g)) {
-    if (!BETWEEN.has(n.op) || n.inputs.length !== 1 || users.get(n.inputs[0]) !== 1) {
+    if (!between(n.op) || n.inputs.length !== 1 || users.get(n.inputs[0]) !== 1) {
       // A global pool a few layers up, followed by something that is not affine.
       let p: IRNode | undefined = n;
       for (let k = 0; k < 6 && p && !isGlobalPool(p, g); k++) p = p.inputs.length === 1 ? g.nodes[p.inputs[0]] : undefined;
