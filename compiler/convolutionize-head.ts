@@ -134,21 +134,26 @@ export async function rewritePoolHead(g: Graph, head: PoolHead, src: HeadSource)
       result.removed.push({ name: n.name, reason });
       continue;
     }
-    toConv.set(s, linearAsConv(s));
+    toConv.set(s, { ...linearAsConv(s), label: s.label ?? { name: n.name.slice(n.name.lastIndexOf(".") + 1), span: s.span } });
     const inF = (g.nodes[n.inputs[0]].shape as number[])[0];
     result.reshape.set(`${n.name}.weight`, [n.attrs.out as number, inF, 1, 1]);
   }
 
   const channels = (g.nodes[g.inputs[0].node].shape as number[])[0];
-  const rewrite = (stmts: A.Stmt[]): A.Stmt[] =>
-    stmts.flatMap((s): A.Stmt[] => {
-      if (drop.has(s)) return [];
-      if (toConv.has(s)) return [toConv.get(s)!];
+  // An unlabelled layer is named by its index among its siblings: a linear after a left-out
+  // layer gets its old index as a label, so that its weights keep their names.
+  const rewrite = (stmts: A.Stmt[]): A.Stmt[] => {
+    let shifted = false;
+    return stmts.flatMap((s): A.Stmt[] => {
+      if (drop.has(s)) return (shifted = true), [];
+      if (toConv.has(s)) return [shifted || s.label ? toConv.get(s)! : { ...toConv.get(s)!, label: undefined }];
       if (s.kind === "input") return [{ ...s, shape: { kind: "dims", parts: [num(channels, s.shape.span), name("H", s.shape.span), name("W", s.shape.span)], span: s.shape.span } }];
       if (s.kind !== "group") return [s];
       const body = rewrite(s.body);
-      return body.length || !s.body.length ? [{ ...s, body }] : [];
+      if (body.length || !s.body.length) return [{ ...s, body }];
+      return (shifted = true), [];
     });
+  };
 
   // The network's parameters, with the variant's arguments and --set values as defaults.
   const defaults = new Map<string, A.Expr>(target.variantArgs.map((a) => [a.name, a.expr]));
@@ -192,7 +197,7 @@ export async function rewritePoolHead(g: Graph, head: PoolHead, src: HeadSource)
   result.program = { file: src.output, items: [...imports, network], comments, span: at };
   result.text = printProgram(result.program, sourceText);
   const pooled = [head.pool, ...head.after].filter((n) => n.op !== "linear" && n.op !== "dropout" && n.op !== "identity").map((n) => `${n.op} (${n.name})`);
-  result.notes.push(`removed ${pooled.join(" and ")}${linears ? `; ${linears} is a 1x1 convolution` : ""}: the output is a map of class scores; average it over its cells (netc run does) for ${target.name}'s output`);
+  result.notes.push(`removed ${pooled.join(" and ")}${linears ? `; ${head.linears.map((l) => `linear (${l.name})`).join(", ")} ${one ? "is a 1x1 convolution" : "are 1x1 convolutions"}` : ""}: the output is a map of class scores; average it over its cells (netc run does) for ${target.name}'s output`);
   return result;
 }
 

@@ -41,7 +41,7 @@ describe("netc convolutionize resnet18", () => {
     const w2 = join(out, "resnet18_fcn.safetensors");
     const c = netc("convolutionize", "resnet18", "-o", net, "--weights", weights, "--weights-out", w2);
     expect(c.code, c.err).toBe(0);
-    expect(c.err).toContain("note: removed globalavgpool (avgpool) and flatten (9); fc is a 1x1 convolution");
+    expect(c.err).toContain("note: removed globalavgpool (avgpool) and flatten (9); linear (fc) is a 1x1 convolution");
     expect(c.err).toContain("note: the output is 1000x(H + 31)//32x(W + 31)//32");
     expect(c.err).toContain("(1 linear weight reshaped)");
     const text = readFileSync(net, "utf8");

@@ -4,13 +4,14 @@
 // head: ceil(H/32) for ResNet in convolutionize-head.test.ts) or why not. This checks the
 // table against the tool, so that neither drifts: each library network in exactly one
 // row, converted ones compiling to that map with the original's parameter count, refused
-// ones refused with E0501 and the reason the row names.
+// and the same tensor names, refused ones refused with E0501 and the reason the row names.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compileFile } from "../compiler/compile.js";
 import { convolutionizeChecked } from "../compiler/convolutionize.js";
 import { libraryNetworks } from "../compiler/modules.js";
 import { formatShape } from "../compiler/values.js";
+import { summaryJson } from "../compiler/summary.js";
 
 const doc = readFileSync(new URL("../docs/convolutionize.md", import.meta.url), "utf8");
 const section = doc.slice(doc.indexOf("## Which library networks convert"), doc.indexOf("## Dense prediction"));
@@ -32,6 +33,10 @@ describe("docs/convolutionize.md's table of library networks", () => {
         expect(r.diagnostics, name).toEqual([]);
         const c = await compileFile(`${name}_fcn.net`, { text: r.text! });
         expect(c.counts!.params, name).toBe(original.counts!.params);
+        // the same tensors under the same names: a checkpoint converts by reshaping the linear weights only
+        const tensors = (g: typeof c) => summaryJson(g.graph!, g.counts!).tensors.map((t) => `${t.name} ${t.shape.join("x")}`);
+        const want = summaryJson(original.graph!, original.counts!).tensors.map((t) => `${t.name} ${(r.conversion!.reshape.get(t.name) ?? t.shape).join("x")}`);
+        expect(tensors(c), name).toEqual(want);
         const map = formatShape(c.graph!.nodes[c.graph!.outputs[0].node].shape!);
         expect(row.cell.replace(/ x /g, "x"), name).toContain(`: ${map}`);
       } else {
