@@ -57,6 +57,10 @@ describe("convolutionize: global-average-pool heads, on the source", () => {
       expect(c.graph!.nodes[c.graph!.outputs[0].node].shape).toEqual([1000, Math.ceil(side / 32), Math.ceil(side / 32)]);
     }
     expect(original.counts!.params).toBe(11_689_512);
+    // docs/convolutionize.md shows this very output (the file, then the notes on stderr)
+    const doc = readFileSync(new URL("../docs/convolutionize.md", import.meta.url), "utf8");
+    const shown = [...doc.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.startsWith("# resnet18, convolutionized"));
+    expect(shown).toBe(text + r.notes.map((n) => `note: ${n}\n`).join(""));
   });
 
   it("densenet121: the classifier inside the network's groups, a comment on a removed line dropped", async () => {
