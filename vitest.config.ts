@@ -11,6 +11,7 @@ const CLI_TESTS = [
   "test/draw/*.test.ts", // netc draw: the built CLI, and Graphviz-in-wasm (seconds to load on a loaded machine)
   "test/playground-cli.test.ts", // chromium drives the playground served by netc playground
   "test/tasks/cli.test.ts", // detection and segmentation trained end to end (issue 18)
+  "test/tta/cli.test.ts", // netc run/eval --tta against PyTorch
 ];
 const CLI_TIMEOUT_MS = 300_000;
 
