@@ -58,7 +58,7 @@ describe("the averaged prediction equals PyTorch's", () => {
     it(name, async () => {
       const x = await loadTtaInput(fixture("image.png"), [3, 16, 16], { mode, vertical });
       const y = model.forward([tf.tensor(x.data, x.shape)])[0];
-      const p = averagedProbabilities((await y.data()) as Float32Array, y.shape[0], y.shape[1]);
+      const p = averagedProbabilities((await y.data()) as Float32Array, y.shape[0], y.shape[1]!);
       y.dispose();
       const want: number[] = expected.modes[name].probabilities;
       expect(want.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
