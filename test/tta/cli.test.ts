@@ -1,9 +1,11 @@
 // netc run --tta and netc eval --tta through the built CLI, against PyTorch's averaged
-// probabilities and ten-crop accuracy (scripts/gen-tta-fixtures.py), and their refusals.
+// probabilities and ten-crop accuracy (scripts/gen-tta-fixtures.py), and their refusals;
+// netc train --augment scale end to end (the transform itself: test/tasks/scale.test.ts).
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { netc, noStackTrace, useCli } from "../support/cli.js";
+import { netc, noStackTrace, tmp, useCli } from "../support/cli.js";
 
 useCli();
 const fixture = (f: string) => fileURLToPath(new URL(`fixtures/${f}`, import.meta.url));
@@ -62,5 +64,22 @@ describe("netc eval --tta", () => {
     expect(got.tta).toBe("ten-crop");
     expect(got.images).toBe(expected.folder.held_out.length);
     expect(got.accuracy).toBeCloseTo(expected.folder.ten_crop_accuracy, 10);
+  });
+});
+
+describe("netc train --augment scale", () => {
+  it("trains detection and segmentation with boxes and masks rescaled; refused for classification", () => {
+    for (const task of ["detection", "segmentation"]) {
+      const data = join(tmp(), task);
+      expect(netc(["data", "synth", "--task", task, "-n", "20", "-o", data], 120_000).code).toBe(0);
+      const net = task === "detection" ? "yolo_tiny" : "seg_tiny";
+      const r = netc(["train", net, "--data", data, "--epochs", "1", "--batch", "8", "--augment", "scale,flip,crop", "--json"], 280_000);
+      expect(r.code, r.stderr).toBe(0);
+      expect(Number.isFinite(JSON.parse(r.stdout.trim().split("\n").pop()!).trainLoss)).toBe(true);
+    }
+    const r = netc(["train", fixture("tta.net"), "--data", fixture("folder"), "--augment", "scale"], 120_000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--augment scale moves boxes and masks with the image: detection and segmentation only/);
+    noStackTrace(r.stderr);
   });
 });
