@@ -14,6 +14,7 @@ const CLI_TESTS = [
   "test/playground-cli.test.ts", // chromium drives the playground served by netc playground
   "test/tasks/cli.test.ts", // detection and segmentation trained end to end (issue 18)
   "test/tasks/ssd-cli.test.ts", // ssd_tiny trained end to end
+  "test/tta/cli.test.ts", // netc run/eval --tta against PyTorch
 ];
 const CLI_TIMEOUT_MS = 300_000;
 

@@ -1,5 +1,6 @@
 // netc run NET --input X: executes a network on an image or a .npy array, with weights
 // from a safetensors file, and prints the top classes or writes the output.
+import { outputTask } from "../compiler/tasks.js";
 import { formatShape } from "../compiler/values.js";
 import { backendChoice, backendOptions, inferenceChoice } from "./backend-flags.js";
 import { compileWithFlags, EXIT, UsageError, writeFileAtomically, type Out } from "./io.js";
@@ -24,6 +25,10 @@ named after it (y.npy, y.aux1.npy, y.aux2.npy)` },
   { name: "resize", value: "N", help: `image: shorter side resized to N first (default 256 for 224x224
 networks, else resized to the network's input size; 0 skips)` },
   { name: "crop", value: "N", help: "image: center crop to N x N (default 224 for 224x224 networks; 0 skips)" },
+  { name: "tta", value: "five-crop|ten-crop", help: `classification: average the softmax probabilities of torchvision's
+FiveCrop (4 corners, centre) or TenCrop (and their mirror images)
+of the image resized to --resize (default: the input's side x 256/224)` },
+  { name: "vertical-flip", help: "--tta ten-crop: flip vertically instead (TenCrop's vertical_flip)" },
   { name: "mean", value: "a,b,c", help: "image: normalisation mean (default ImageNet's)" },
   { name: "std", value: "a,b,c", help: "image: normalisation standard deviation (default ImageNet's)" },
   { name: "allow-nonfinite", help: "NaN or infinite outputs are reported but not an error (exit 0)" },
@@ -55,6 +60,7 @@ async function run(values: RunValues, positionals: string[], out: Out): Promise<
   if (!values.input) throw new UsageError("netc run needs --input (an image or a .npy array)");
   if (values.strict !== undefined && !["true", "false"].includes(values.strict)) throw new UsageError("--strict takes true or false");
   const top = intFlag("top", values.top, 1);
+  const tta = ttaFlags(values);
 
   if (values.output) checkOutputPath(values.output, "the output");
   const flags = { network: values.network, set: values.set };
@@ -72,7 +78,8 @@ async function run(values: RunValues, positionals: string[], out: Out): Promise<
     const tf = ox ? undefined : await rt.useBackend(backend as never, backendOptions);
     const declared = compiled.graph.nodes[compiled.graph.inputs[0].node].shape!;
     const symbolic = declared.some((d) => typeof d !== "number");
-    const x = await rt.loadInput(values.input, declared, inputOptions(values));
+    if (tta) checkTta(outputTask(compiled.graph).kind, declared, values.input);
+    const x = tta ? await rt.loadTtaInput(values.input, declared as number[], { ...tta, mean: inputOptions(values).mean, std: inputOptions(values).std }) : await rt.loadInput(values.input, declared, inputOptions(values));
     if (x.shape.includes(0)) throw new rt.RuntimeError(`${values.input} holds no values (shape ${x.shape.join("x")}): nothing to run`);
     if (symbolic) {
       // A network of any size (3xHxW, a convolutionized classifier) is compiled for this input.
@@ -108,7 +115,7 @@ async function run(values: RunValues, positionals: string[], out: Out): Promise<
       for (const t of ys) outs.push({ shape: t.shape, data: (await t.data()) as Float32Array });
     }
     const y = { shape: outs[0].shape, rank: outs[0].shape.length };
-    const data = outs[0].data;
+    let data = outs[0].data;
     const nonFinite = outs.reduce((n, o) => n + countNonFinite(o.data), 0);
     if (nonFinite) {
       if (values.weights && !weights.size) weights = await rt.loadWeights(values.weights, { rename: values.rename }); // onnxruntime read them itself
@@ -124,7 +131,6 @@ async function run(values: RunValues, positionals: string[], out: Out): Promise<
         out.stderr(`wrote ${path} (${graph.outputs.length > 1 ? `${name}, ` : ""}${o.shape.join("x")})`);
       }
     const labels = labelsOf(rt, values.labels);
-    const { outputTask } = await import("../compiler/tasks.js");
     const task = outputTask(graph);
     if (task.kind !== "classification") {
       const { presentTask } = await import("../runtime/tasks/present.js");
@@ -135,6 +141,12 @@ async function run(values: RunValues, positionals: string[], out: Out): Promise<
       for (const [path, bytes] of r.files) (checkOutputPath(path, "the output"), writeFileAtomically(path, bytes), out.stderr(`wrote ${path}`));
       for (const line of r.lines) out.stdout(line);
       return EXIT.ok;
+    }
+    if (tta) {
+      if (y.rank !== 2) throw new rt.RuntimeError(`--tta averages class vectors; ${graph.network}'s output is ${y.shape.slice(1).join("x")} per image`);
+      out.stderr(`netc run: probabilities averaged over the ${y.shape[0]} crops of ${tta.mode}${tta.vertical ? " (vertical flips)" : ""}; score is their log`);
+      data = rt.averagedProbabilities(data, y.shape[0], y.shape[1]).map(Math.log); // softmax(log p) = p
+      y.shape = [1, y.shape[1]];
     }
     if (y.rank === 4 && (top !== undefined || !values.output)) printClassMap(rt, out, data, y.shape, top ?? 5, labels);
     else if (top !== undefined || (!values.output && y.rank === 2)) printTop(rt, out, data, y.shape, top ?? 5, labels);
@@ -158,6 +170,26 @@ export function outputPath(first: string, name: string): string {
 }
 
 type Runtime = typeof import("../runtime/index.js");
+
+/** --tta's mode and resize, checked before anything loads; undefined without --tta. */
+function ttaFlags(v: RunValues) {
+  if (!v.tta) {
+    if (v["vertical-flip"]) throw new UsageError("--vertical-flip goes with --tta ten-crop");
+    return undefined;
+  }
+  if (v.tta !== "five-crop" && v.tta !== "ten-crop") throw new UsageError(`--tta takes five-crop or ten-crop, got ${v.tta}`);
+  if (v["vertical-flip"] && v.tta !== "ten-crop") throw new UsageError("--vertical-flip goes with --tta ten-crop (five-crop flips nothing)");
+  if (v.crop !== undefined) throw new UsageError("--tta crops the network's input size itself: leave out --crop");
+  return { mode: v.tta as "five-crop" | "ten-crop", resize: intFlag("resize", v.resize, 1), vertical: !!v["vertical-flip"] };
+}
+
+/** What --tta is defined for: a classifier of a fixed input size, on an image. */
+function checkTta(kind: string, declared: unknown[], input: string) {
+  if (kind !== "classification")
+    throw new UsageError(`--tta averages class probabilities; it is not defined for ${kind} outputs (boxes or masks of crops would need mapping back to the image and merging), so netc refuses it`);
+  if (declared.some((d) => typeof d !== "number")) throw new UsageError("--tta crops the network's input size: this network's input has symbolic sizes");
+  if (input.endsWith(".npy")) throw new UsageError("--tta crops an image file, not a .npy array");
+}
 
 function inputOptions(v: RunValues) {
   const list = (s: unknown) => (s === undefined ? undefined : String(s).split(",").map(Number));

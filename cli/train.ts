@@ -2,6 +2,7 @@
 // a checkpoint after every epoch that --resume continues from.
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
+import { outputTask } from "../compiler/tasks.js";
 import { backendChoice, backendOptions } from "./backend-flags.js";
 import type { BackendName } from "../runtime/backend.js";
 import { compileOptionsOf, compileWithFlags, EXIT, UsageError, type Out } from "./io.js";
@@ -28,7 +29,7 @@ const options = [
 safetensors state dict that netc run and PyTorch load; the optimizer
 state goes beside it in FILE.optimizer.safetensors` },
   { name: "resume", help: "continue from --checkpoint: weights, optimizer state, epoch count" },
-  { name: "augment", value: "LIST", help: "crop (random crop of the image padded by 4) and/or flip (horizontal)" },
+  { name: "augment", value: "LIST", help: "crop (random crop of the image padded by 4), flip (horizontal);\ndetection and segmentation also scale (rescaled by 0.75-1.25, then\ncropped or padded; boxes and masks moved with the image)" },
   { name: "seed", value: "S", help: "shuffling and augmentation seed (default 0)" },
   { name: "workers", value: "N", help: "threads, each computing the gradient of a slice of every batch\n(data-parallel on wasm and cpu; default: every core, at\nmost 4, with at least 16 images each: 2 for batches of 32)" },
   ...backendOptions,
@@ -41,7 +42,7 @@ export const trainCommand = defineCommand({
   args: `NET --data mnist|DIR [--epochs E] [--batch B] [--optimizer adam|sgd]
 [--lr X] [--momentum M] [--weight-decay W] [--freeze PREFIX]...
 [--freeze-epochs K] [--weights INIT] [--checkpoint OUT] [--resume]
-[--augment crop,flip] [--workers N] [--backend B] [--adapter A] [--json]`,
+[--augment crop,flip,scale] [--workers N] [--backend B] [--adapter A] [--json]`,
   summary: "train on mnist, class folders, or detection/segmentation data, with checkpoints",
   description: `Trains NET on its first output with the loss of its task: cross-entropy for
 classification, YOLO v1's loss for a \`yolo\` output, SSD's (smooth-L1 and cross-entropy
@@ -76,7 +77,7 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
   const batch = num("batch", values.batch, compileOptionsOf(values).batch ?? 32, true);
   if (batch < 1) throw new UsageError("--batch must be at least 1");
   const augmentList = (values.augment ?? "").split(",").filter(Boolean);
-  if (augmentList.some((a) => a !== "crop" && a !== "flip")) throw new UsageError("--augment takes crop and/or flip");
+  if (augmentList.some((a) => !["crop", "flip", "scale"].includes(a))) throw new UsageError("--augment takes crop, flip and/or scale");
   const settings = {
     lr: num("lr", values.lr, optimizer === "adam" ? 0.002 : 0.01),
     momentum: num("momentum", values.momentum, optimizer === "sgd" ? 0.9 : 0),
@@ -92,6 +93,8 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
   const compiled = await compileWithFlags(positionals[0], values, out);
   if ("code" in compiled) return compiled.code;
   const graph = compiled.graph;
+  if (augmentList.includes("scale") && outputTask(graph).kind === "classification")
+    throw new UsageError("--augment scale moves boxes and masks with the image: detection and segmentation only (classification: crop, flip)");
 
   const rt = await import("../runtime/index.js");
   const { Trainer } = await import("../runtime/train.js");
@@ -101,7 +104,8 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
   const { TaskDataError } = await import("../runtime/tasks/voc.js");
   const made: { dispose(): void }[] = []; // freed at the end: main may run again in this process
   try {
-    const augment = augmentList.length ? { crop: augmentList.includes("crop") ? 4 : 0, flip: augmentList.includes("flip") } : undefined;
+    const { SCALE_RANGE } = await import("../runtime/tasks/scale.js");
+    const augment = augmentList.length ? { crop: augmentList.includes("crop") ? 4 : 0, flip: augmentList.includes("flip"), ...(augmentList.includes("scale") ? { scale: SCALE_RANGE } : {}) } : undefined;
     // the data set, its shape and classes checked before anything loads, and the loss of the first output's task (docs/tasks.md)
     const { data, objective } = trainingSetup(graph, values.data, augment);
     const tf = await rt.useBackend(backend as BackendName, backendOptions);

@@ -95,35 +95,39 @@ const IMAGE = new Set([".jpg", ".jpeg", ".png"]);
  * size. With `testFolder` absent, a fixed fraction of each class is held out.
  */
 export function imageFolder(dir: string, shape: number[], opts: { holdout?: number; mean?: number[]; std?: number[] } = {}): Dataset {
-  const entries = classFolders(dir);
-  if (entries.length < 2)
-    throw new DataError(`${dir} must hold one sub-folder of images per class (at least two), like torchvision's ImageFolder; found ${entries.length}`);
   const [c, h, w] = shape;
   if (shape.length !== 3 || (c !== 1 && c !== 3)) throw new DataError(`image data needs a network whose input is 1xHxW or 3xHxW, not ${shape.join("x")}`);
-  const holdout = opts.holdout ?? 0.2;
   const size = c * h * w;
-  const train: { x: Float32Array[]; y: number[] } = { x: [], y: [] };
-  const test: { x: Float32Array[]; y: number[] } = { x: [], y: [] };
-  entries.forEach((cls, label) => {
-    const files = readdirSync(join(dir, cls)).filter((f) => IMAGE.has(extname(f).toLowerCase())).sort();
-    if (!files.length) throw new DataError(`the class folder ${join(dir, cls)} has no .jpg or .png image`);
-    const every = holdout > 0 ? Math.max(2, Math.round(1 / holdout)) : Infinity;
-    files.forEach((f, i) => {
-      const img = preprocessImage(new Uint8Array(readInputFile(join(dir, cls, f), "the image")), join(dir, cls, f), {
-        resize: [h, w], crop: null, grayscale: c === 1, mean: opts.mean, std: opts.std,
-      });
-      const into = i % every === every - 1 ? test : train;
-      into.x.push(img.data);
-      into.y.push(label);
-    });
+  const files = folderFiles(dir, opts.holdout);
+  const read = (list: [string, number][]) => ({
+    x: list.map(([f]) => preprocessImage(new Uint8Array(readInputFile(f, "the image")), f, { resize: [h, w], crop: null, grayscale: c === 1, mean: opts.mean, std: opts.std }).data),
+    y: list.map(([, label]) => label),
   });
+  const train = read(files.train);
+  const test = read(files.test);
   if (!train.y.length || !test.y.length) throw new DataError(`${dir} has too few images to hold out a test set (${train.y.length + test.y.length} in all)`);
   const pack = (s: typeof train): Split => {
     const x = new Float32Array(s.y.length * size);
     s.x.forEach((img, i) => x.set(img, i * size));
     return { x, y: Int32Array.from(s.y), n: s.y.length };
   };
-  return { name: dir, shape, classes: entries, train: pack(train), test: pack(test) };
+  return { name: dir, shape, classes: files.classes, train: pack(train), test: pack(test) };
+}
+
+/** The images of a folder of class folders with their labels, every `1 / holdout`-th of each class held out. */
+export function folderFiles(dir: string, holdout = 0.2): { classes: string[]; train: [string, number][]; test: [string, number][] } {
+  const entries = classFolders(dir);
+  if (entries.length < 2)
+    throw new DataError(`${dir} must hold one sub-folder of images per class (at least two), like torchvision's ImageFolder; found ${entries.length}`);
+  const train: [string, number][] = [];
+  const test: [string, number][] = [];
+  entries.forEach((cls, label) => {
+    const files = readdirSync(join(dir, cls)).filter((f) => IMAGE.has(extname(f).toLowerCase())).sort();
+    if (!files.length) throw new DataError(`the class folder ${join(dir, cls)} has no .jpg or .png image`);
+    const every = holdout > 0 ? Math.max(2, Math.round(1 / holdout)) : Infinity;
+    files.forEach((f, i) => (i % every === every - 1 ? test : train).push([join(dir, cls, f), label]));
+  });
+  return { classes: entries, train, test };
 }
 
 /** The seeds' augmentations: a random crop of the image padded by `pad`, and a horizontal flip. */

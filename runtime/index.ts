@@ -12,4 +12,5 @@ export { loadImage, ImageError, IMAGENET_MEAN, IMAGENET_STD, type ImageOptions }
 export { imagenetClasses } from "./labels.js";
 export { loadInput, type InputOptions } from "./input.js";
 export { classMap, LabelsError, readLabels, topClasses } from "./predictions.js";
+export { averagedProbabilities, loadTtaInput, ttaCrops, type TtaMode } from "./tta.js";
 export { ParallelModel } from "./parallel.js";

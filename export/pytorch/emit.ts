@@ -130,7 +130,7 @@ export class Emitter {
     return [`def forward(self, ${argNames.join(", ")}):`, ...body.map((l) => `    ${l}`), `    return ${ret}`];
   }
 
-  /** Merges, crops and reshapes, written out. */
+  /** Merges, crops, reshapes and permutes, written out. */
   private inline(n: IRNode, ins: number[], v: string[], canon: (id: number) => number): string {
     const rankOut = n.shape!.length;
     const named = n.inputs.map((id) => v[ins.indexOf(canon(id))]);
@@ -148,6 +148,8 @@ export class Emitter {
         return `torch.cat([${named.join(", ")}], 1)`;
       case "reshape":
         return `${named[0]}.reshape(${named[0]}.shape[0], ${(n.attrs.shape as number[]).join(", ")})`;
+      case "permute": // netc's dims count without the batch, which stays first
+        return `${named[0]}.permute(0, ${(n.attrs.dims as number[]).map((d) => d + 1).join(", ")})`;
       case "crop": {
         const [t, l] = n.attrs.offset as number[];
         const [h, w] = n.shape!.slice(1);

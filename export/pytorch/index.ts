@@ -13,7 +13,7 @@ import { layerCtor } from "./layers.js";
 export class PytorchExportError extends Error {}
 
 /** Ops written inline in forward (emit.ts); every other op needs a module (layers.ts). */
-const INLINE = new Set(["input", "add", "mul", "concat", "reshape", "crop"]);
+const INLINE = new Set(["input", "add", "mul", "concat", "reshape", "permute", "crop"]);
 
 /** The ops of the network that have no PyTorch form in the export yet, each once. */
 export function unsupportedOps(graph: Graph): string[] {

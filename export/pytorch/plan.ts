@@ -35,8 +35,9 @@ export interface Template {
 }
 
 const MERGES = new Set(["add", "mul", "concat"]);
-export const isInlineOp = (op: string) => MERGES.has(op) || op === "crop" || op === "reshape" || op === "input";
-const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((p) => p[0].toUpperCase() + p.slice(1)).join("") || "Module";
+export const isInlineOp = (op: string) => MERGES.has(op) || op === "crop" || op === "reshape" || op === "permute" || op === "input";
+// a class name: `0` (a numbered group, as torchvision's `features.0`) becomes Module0
+const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((p) => p[0].toUpperCase() + p.slice(1)).join("").replace(/^(?=\d|$)/, "Module");
 const lastPart = (name: string) => name.slice(name.lastIndexOf(".") + 1);
 
 export class Plan {

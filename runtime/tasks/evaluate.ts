@@ -17,7 +17,7 @@ export interface EvalOptions {
 }
 
 export type EvalResult =
-  | { task: "classification"; images: number; accuracy: number }
+  | { task: "classification"; images: number; accuracy: number; tta?: string }
   | { task: "detection"; images: number; map: number; ap: Record<string, number | null>; iou: number; minScore: number }
   | { task: "segmentation"; images: number; meanIou: number; pixelAccuracy: number; iou: Record<string, number | null> };
 
@@ -72,7 +72,7 @@ export async function evaluateTask(model: Model, task: Task, data: Dataset, opts
 /** The result as `netc eval` prints it. */
 export function formatEval(r: EvalResult): string[] {
   const pct = (v: number | null) => (v === null ? "—" : `${(100 * v).toFixed(2)}%`);
-  if (r.task === "classification") return [`accuracy ${pct(r.accuracy)} on ${r.images} held-out images`];
+  if (r.task === "classification") return [`accuracy ${pct(r.accuracy)} on ${r.images} held-out images${r.tta ? ` (${r.tta}: probabilities averaged over the crops)` : ""}`];
   if (r.task === "detection")
     return [`mAP@0.5 ${pct(r.map)} on ${r.images} held-out images (VOC all-point AP; NMS IoU ${r.iou}, scores above ${r.minScore})`, ...Object.entries(r.ap).map(([c, v]) => `  AP ${c}: ${pct(v)}`)];
   return [`mean IoU ${pct(r.meanIou)}, pixel accuracy ${pct(r.pixelAccuracy)} on ${r.images} held-out images`, ...Object.entries(r.iou).map(([c, v]) => `  IoU ${c}: ${pct(v)}`)];

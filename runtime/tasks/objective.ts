@@ -1,6 +1,7 @@
 // What training minimises for a task other than classification (runtime/train.ts's
 // Objective hook): the batch's images, augmented with their boxes or masks (a
-// horizontal flip and a random shift, as the classification augmentations), and the
+// horizontal flip and a random shift, as the classification augmentations, and a random
+// rescale, scale.ts), and the
 // task's loss: YOLO v1's for detection, per-pixel cross-entropy for segmentation.
 import * as tf from "@tensorflow/tfjs-core";
 import type { Task } from "../../compiler/tasks.js";
@@ -8,6 +9,7 @@ import type { Split } from "../data.js";
 import type { Objective } from "../train.js";
 import type { Corners } from "./boxes.js";
 import type { TaskSplit } from "./dataset.js";
+import { randomScale, scaleSample } from "./scale.js";
 import { cropScores, IGNORE, segmentationLoss } from "./segmentation.js";
 import { ssdAnchors, ssdHits, ssdLoss, ssdTargets } from "./ssd.js";
 import { yoloLoss, yoloTargets, type GroundTruth } from "./yolo.js";
@@ -15,6 +17,7 @@ import { yoloLoss, yoloTargets, type GroundTruth } from "./yolo.js";
 export interface Augment {
   crop?: number; // largest shift in pixels
   flip?: boolean;
+  scale?: [number, number]; // random rescale by a factor in this range, then crop or pad (scale.ts)
 }
 
 /**
@@ -57,6 +60,10 @@ function gatherBatch(split: TaskSplit, idx: number[], shape: number[], augment: 
     let img = split.x.subarray(i * size, (i + 1) * size) as Float32Array;
     let mask = split.masks?.subarray(i * h * w, (i + 1) * h * w);
     let objs = split.objects[i];
+    if (augment?.scale && random) {
+      const t = scaleSample(img, shape, mask, objs, randomScale(w, h, augment.scale, random));
+      [img, mask, objs] = [t.img, t.mask, t.objects];
+    }
     if (augment && random) {
       const pad = augment.crop ?? 0;
       const dy = pad ? Math.floor(random() * (2 * pad + 1)) - pad : 0;
