@@ -26,7 +26,7 @@ import { PYTHON, torchAvailable } from "./python.js";
 const PARITY = new Set([
   "lenet5", "cifar_resnet", "resnet18", "resnext50_32x4d", "densenet121", "googlenet_aux",
   "inception_v3_aux", "mobilenet_v2", "efficientnet_b0", "squeezenet1_0", "squeezenet1_1", "nin",
-  "yolo_tiny", "ssdlite320_mobilenet_v3_large", // permute
+  "yolo_tiny", "ssd_tiny", "ssdlite320_mobilenet_v3_large", // permute
 ]);
 const FULL = !!process.env.NETC_PYTORCH_FULL;
 const SIZES = [32, 64, 75, 96, 128, 160, 224, 299, 448];
