@@ -62,6 +62,7 @@ export interface EpochStats {
   testLoss: number;
   testAccuracy: number;
   seconds: number;
+  cpuSeconds: number; // CPU time of the process (every thread, workers included) over the epoch and its evaluation
 }
 
 export interface TrainResult {
@@ -108,11 +109,11 @@ export class Trainer {
     if (this.opts.optimizerState) await this.restoreOptimizer(this.opts.optimizerState);
     const epochs: EpochStats[] = [];
     for (let e = this.opts.startEpoch ?? 0; e < this.opts.epochs; e++) {
-      const started = performance.now();
+      const [started, cpuStarted] = [performance.now(), cpuSeconds()];
       const train = await this.epoch(e);
       if (train.stopped) return { epochs, stopped: true };
       const test = await this.evaluate(this.data.test);
-      const stats = { epoch: e + 1, trainLoss: train.loss, trainAccuracy: train.accuracy, testLoss: test.loss, testAccuracy: test.accuracy, seconds: (performance.now() - started) / 1000 };
+      const stats = { epoch: e + 1, trainLoss: train.loss, trainAccuracy: train.accuracy, testLoss: test.loss, testAccuracy: test.accuracy, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSeconds() - cpuStarted };
       epochs.push(stats);
       await this.opts.onEpoch?.(stats);
       if (this.opts.shouldStop?.()) return { epochs, stopped: true };
@@ -223,6 +224,13 @@ export class Trainer {
     await this.optimizer.setWeights(named);
     tf.dispose(named.map((n) => n.tensor)); // the optimizer's variables hold their own references
   }
+}
+
+/** The process's CPU time so far (user and system, all threads); 0 where there is no process (a browser). */
+function cpuSeconds(): number {
+  if (typeof process === "undefined" || typeof process.cpuUsage !== "function") return 0;
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 }
 
 function gather(x: Float32Array, idx: number[], size: number): Float32Array {
