@@ -14,6 +14,7 @@ import { mulberry32 } from "./random.js";
 import { registerWasmFallbacks } from "./fallback.js";
 import { trainingLoss } from "./grad-kernels/softmax-xent.js";
 import { FusedAdam } from "./grad-kernels/adam.js";
+import { registerWasmStepKernels } from "./grad-kernels/wasm-step.js";
 
 export interface TrainOptions {
   epochs: number;
@@ -105,7 +106,7 @@ export class Trainer {
 
   async run(): Promise<TrainResult> {
     await loadGradients();
-    if (tf.getBackend() === "wasm") registerWasmFallbacks();
+    if (tf.getBackend() === "wasm") { registerWasmFallbacks(); registerWasmStepKernels(); }
     if (this.opts.optimizerState) await this.restoreOptimizer(this.opts.optimizerState);
     const epochs: EpochStats[] = [];
     for (let e = this.opts.startEpoch ?? 0; e < this.opts.epochs; e++) {

@@ -1,0 +1,89 @@
+// The kernels netc registers on wasm for training (runtime/grad-kernels/wasm-step.ts):
+// BatchMatMul with transposed operands equals TensorFlow.js's cpu backend and a product
+// worked by hand, and Identity shares its input's memory without leaking or aliasing.
+import { beforeAll, describe, expect, it } from "vitest";
+import { useBackend, tf } from "../../runtime/backend.js";
+import { registerWasmStepKernels } from "../../runtime/grad-kernels/wasm-step.js";
+import { loadGradients } from "../../runtime/train.js";
+
+beforeAll(async () => {
+  await useBackend("wasm");
+  await loadGradients();
+  registerWasmStepKernels();
+});
+
+/** Deterministic values in [-1, 1). */
+const values = (n: number, seed: number) => {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) % 2147483648) / 1073741824) - 1);
+};
+
+describe("BatchMatMul on wasm with transposed operands", () => {
+  it("is registered once, and a second call changes nothing", () => {
+    expect((tf.getKernel("BatchMatMul", "wasm")!.kernelFunc as { netc?: boolean }).netc).toBe(true);
+    expect(registerWasmStepKernels()).toEqual([]);
+  });
+
+  it("equals a product worked by hand", () => {
+    // a = [[1, 2], [3, 4]], b = [[5, 6], [7, 8]]: a b^T = [[17, 23], [39, 53]], a^T b = [[26, 30], [38, 44]]
+    const a = tf.tensor2d([[1, 2], [3, 4]]);
+    const b = tf.tensor2d([[5, 6], [7, 8]]);
+    expect(Array.from(tf.matMul(a, b, false, true).dataSync())).toEqual([17, 23, 39, 53]);
+    expect(Array.from(tf.matMul(a, b, true, false).dataSync())).toEqual([26, 30, 38, 44]);
+    expect(Array.from(tf.matMul(a, b, true, true).dataSync())).toEqual([23, 31, 34, 46]);
+  });
+
+  it("equals TensorFlow.js's cpu backend for every transposition, batched and broadcast, without leaking memory", async () => {
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[32, 256], [120, 256], false, true], // a linear layer's forward
+      [[32, 120], [32, 256], true, false], // its weight gradient
+      [[7, 5], [3, 7], true, true],
+      [[4, 6, 5], [4, 3, 5], false, true], // batched
+      [[2, 5, 6], [1, 5, 3], true, false], // b broadcast over the batch
+      [[3, 4], [4, 2], false, false],
+    ];
+    const run = () => cases.map(([sa, sb, ta, tb], i) => tf.tidy(() => {
+      const a = tf.tensor(values(sa.reduce((x, y) => x * y), i + 1), sa);
+      const b = tf.tensor(values(sb.reduce((x, y) => x * y), i + 7), sb);
+      return { shape: tf.matMul(a, b, ta, tb).shape, data: tf.matMul(a, b, ta, tb).dataSync() };
+    }));
+    const before = tf.backend().numDataIds(); // wasm's allocations: the transposed copies freed
+    const ours = run();
+    expect(tf.backend().numDataIds()).toBe(before);
+    await useBackend("cpu");
+    try {
+      run().forEach((ref, i) => {
+        expect(ours[i].shape).toEqual(ref.shape);
+        ref.data.forEach((v, k) => expect(Math.abs(ours[i].data[k] - v)).toBeLessThan(1e-4));
+      });
+    } finally {
+      await useBackend("wasm");
+    }
+  });
+});
+
+describe("Identity on wasm", () => {
+  it("shares the data: a clone outlives its original, with its values, and frees the memory with the last", () => {
+    const buffers = () => tf.backend().numDataIds(); // wasm's own count of allocations
+    const before = buffers();
+    const x = tf.tensor([1.5, -2, 3], [3]);
+    const y = tf.clone(x);
+    expect(buffers() - before).toBe(1); // one buffer for both
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1.5, -2, 3]);
+    expect(buffers() - before).toBe(1);
+    y.dispose();
+    expect(buffers()).toBe(before);
+  });
+
+  it("keeps gradients right where tfjs saves tensors for the backward pass", () => {
+    // d/dx sum(relu(x) * x) = 2x for x > 0, 0 otherwise
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), t)))(tf.tensor([-1, 0.5, 2]));
+    expect(Array.from(g.dataSync())).toEqual([0, 1, 4]);
+  });
+
+  it("still copies strings", () => {
+    const s = tf.clone(tf.tensor(["a", "b"]));
+    expect(s.dataSync()).toEqual(["a", "b"]);
+  });
+});
