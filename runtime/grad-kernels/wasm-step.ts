@@ -1,4 +1,4 @@
-// Two of tfjs-backend-wasm's kernels replaced for training, where the profile of a lenet5
+// Four of tfjs-backend-wasm's kernels replaced for training, where the profile of a lenet5
 // epoch found them slow for what they do:
 // - BatchMatMul with a transposed operand: wasm's loop reads the transposed matrix across
 //   its rows and is 4 to 10 times slower than the product without (a linear layer's
@@ -8,7 +8,9 @@
 // - Identity, which TensorFlow.js runs on every tensor it keeps for the backward pass
 //   (about 40 per lenet5 step): wasm copies the data; this one shares it and counts a
 //   reference, as wasm's own Reshape does (tensors are never written in place).
+// - Add and Sum for a bias over channels and its gradient (./bias.ts).
 import * as tf from "@tensorflow/tfjs-core";
+import { biasAdd, channelSum } from "./bias.js";
 
 type Info = { dataId: object; shape: number[]; dtype: tf.DataType };
 interface WasmBackend { incRef(dataId: object): void; disposeData(dataId: object): boolean }
@@ -52,9 +54,12 @@ export function registerWasmStepKernels(): string[] {
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 
+  const add = tf.getKernel("Add", "wasm")?.kernelFunc as unknown as ((a: KernelArgs) => Info) | undefined;
+  const sum = tf.getKernel("Sum", "wasm")?.kernelFunc as unknown as ((a: KernelArgs) => Info) | undefined;
+  const replaced: [string, unknown][] = [["BatchMatMul", batchMatMul], ["Identity", copy && identity], ["Add", add && biasAdd(add)], ["Sum", sum && channelSum(sum, plain)]];
   const names: string[] = [];
-  for (const [kernelName, kernelFunc] of [["BatchMatMul", batchMatMul], ["Identity", identity]] as const) {
-    if (kernelName === "Identity" && !copy) continue;
+  for (const [kernelName, kernelFunc] of replaced) {
+    if (!kernelFunc) continue;
     const old = tf.getKernel(kernelName, "wasm")!;
     tf.unregisterKernel(kernelName, "wasm");
     tf.registerKernel({ ...old, kernelName, backendName: "wasm", kernelFunc: kernelFunc as never });

@@ -62,6 +62,51 @@ describe("BatchMatMul on wasm with transposed operands", () => {
   });
 });
 
+describe("a bias over channels on wasm (Add and its gradient's Sum)", () => {
+  /** Runs f on wasm and on the cpu backend; the shapes and values are compared. */
+  const againstCpu = async (f: () => tf.Tensor[], tolerance: number) => {
+    const before = tf.backend().numDataIds();
+    const ours = tf.tidy(f).map((t) => ({ shape: t.shape, data: t.dataSync(), t }));
+    ours.forEach((o) => o.t.dispose());
+    expect(tf.backend().numDataIds()).toBe(before); // the laid-out bias and the ones freed
+    await useBackend("cpu");
+    try {
+      tf.tidy(f).forEach((ref, i) => {
+        expect(ours[i].shape).toEqual(ref.shape);
+        const data = ref.dataSync();
+        expect(ours[i].data.length).toBe(data.length);
+        data.forEach((v, k) => expect(Math.abs(ours[i].data[k] - v)).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(v))));
+      });
+    } finally {
+      await useBackend("wasm");
+    }
+  };
+  const t = (shape: number[], seed: number) => tf.tensor(values(shape.reduce((a, b) => a * b), seed), shape);
+
+  it("adds exactly as the cpu backend: 4-d and 2-d, a bias of rank 1 or padded with ones, on either side, and shapes it does not handle", async () => {
+    await againstCpu(() => [
+      tf.add(t([32, 24, 24, 6], 1), t([6], 2)),
+      tf.add(t([3, 5], 3), t([5], 4)),
+      tf.add(t([1, 1, 7], 5), t([2, 3, 3, 7], 6)),
+      tf.add(t([4, 3], 7), t([4, 1], 8)), // broadcast along another axis: wasm's own
+      tf.add(t([4, 3], 9), t([4, 3], 10)),
+    ], 0);
+    // by hand: [[1, 2], [3, 4]] + [10, 20]
+    expect(Array.from(tf.add(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor1d([10, 20])).dataSync())).toEqual([11, 22, 13, 24]);
+  });
+
+  it("sums over the leading axes as the cpu backend, keeping dimensions or not, and delegates other axes", async () => {
+    await againstCpu(() => [
+      tf.sum(t([32, 24, 24, 6], 11), [0, 1, 2]),
+      tf.sum(t([32, 8, 8, 16], 12), [2, 0, 1], true),
+      tf.sum(t([32, 120], 13), 0),
+      tf.sum(t([4, 5, 6], 14), [1, 2]),
+      tf.sum(t([4, 5], 15)),
+    ], 1e-5);
+    expect(Array.from(tf.sum(tf.tensor2d([[1, 2], [3, 4], [5, 6]]), 0).dataSync())).toEqual([9, 12]);
+  });
+});
+
 describe("Identity on wasm", () => {
   it("shares the data: a clone outlives its original, with its values, and frees the memory with the last", () => {
     const buffers = () => tf.backend().numDataIds(); // wasm's own count of allocations
