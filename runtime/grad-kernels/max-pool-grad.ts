@@ -17,6 +17,7 @@ export interface PoolGeometry {
 export function maxPoolGradValues(x: Float32Array, dy: Float32Array, dx: Float32Array, g: PoolGeometry) {
   const { batch, height: H, width: W, channels: C } = g;
   dx.fill(0);
+  const row = W * C;
   for (let n = 0; n < batch; n++) {
     const base = n * H * W * C;
     for (let oh = 0; oh < g.outHeight; oh++) {
@@ -28,6 +29,20 @@ export function maxPoolGradValues(x: Float32Array, dy: Float32Array, dx: Float32
         if (hLo >= hHi || wLo >= wHi) continue; // a window wholly in the padding
         const first = base + (hLo * W + wLo) * C;
         const q = ((n * g.outHeight + oh) * g.outWidth + ow) * C;
+        if (hHi - hLo === 2 && wHi - wLo === 2) { // 2x2 (LeNet's, VGG's): four reads, the first maximum kept
+          for (let c = 0; c < C; c++) {
+            const p0 = first + c;
+            const p1 = p0 + C;
+            const p2 = p0 + row;
+            const p3 = p1 + row;
+            let at = p0;
+            if (x[p1] > x[at]) at = p1;
+            if (x[p2] > x[at]) at = p2;
+            if (x[p3] > x[at]) at = p3;
+            dx[at] += dy[q + c];
+          }
+          continue;
+        }
         for (let c = 0; c < C; c++) {
           // the window's first position, then any strictly greater one (the first maximum in scan order)
           let at = first + c;
