@@ -169,14 +169,15 @@ export class Trainer {
       // them every parameter, always in the same order (frozen ones with a zero gradient).
       const all = [...this.model.parameters().values()];
       this.optimizer.applyGradients(all.map((v) => ({ name: v.name, tensor: grads[v.name] ?? tf.zerosLike(v) })));
-      const hits = task ? task.hits(logits!) : tf.sum(tf.cast(tf.equal(tf.argMax(logits!, 1), tf.tensor1d(ys, "int32")), "int32"));
+      if (!task) return [value, logits!]; // the hits counted from the logits below: five kernels fewer a step
+      const hits = task.hits(logits!);
       tf.dispose(logits!);
       return [value, hits];
     });
     // read asynchronously: a GPU backend cannot read synchronously
     const [l, h] = await Promise.all([loss.data(), hits.data()]);
     tf.dispose([loss, hits]);
-    return { loss: l[0], hits: h[0] };
+    return { loss: l[0], hits: task ? h[0] : countHits(h as Float32Array, ys, classes) };
   }
 
   /** Loss and accuracy in evaluation mode (dropout off, batch norm on running statistics). */
@@ -232,6 +233,17 @@ function cpuSeconds(): number {
   if (typeof process === "undefined" || typeof process.cpuUsage !== "function") return 0;
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
+}
+
+/** How many rows of `logits` ([n, classes]) have their first maximum at the label, as tf.argMax and tf.equal. */
+export function countHits(logits: Float32Array, ys: Int32Array, classes: number): number {
+  let hits = 0;
+  for (let r = 0; r < ys.length; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (logits[r * classes + c] > logits[r * classes + best]) best = c;
+    if (best === ys[r]) hits++;
+  }
+  return hits;
 }
 
 function gather(x: Float32Array, idx: number[], size: number): Float32Array {
