@@ -8,9 +8,12 @@ const CLI_TESTS = [
   "test/robust/**/*.test.ts", // the faults of issue 13: most run the CLI, some train or fuzz
   "test/export-pytorch/*.test.ts", // PyTorch runs the exports and trains across two processes
   "test/lsp-cli.test.ts", "test/annotate-cli.test.ts", // the language server and netc annotate
+  "test/factor-cli.test.ts", // factored symbolic sizes as summary prints them
+  "test/convolutionize-head-cli.test.ts", // netc convolutionize on resnet18: its checkpoint, summary and run
   "test/draw/*.test.ts", // netc draw: the built CLI, and Graphviz-in-wasm (seconds to load on a loaded machine)
   "test/playground-cli.test.ts", // chromium drives the playground served by netc playground
   "test/tasks/cli.test.ts", // detection and segmentation trained end to end (issue 18)
+  "test/tasks/ssd-cli.test.ts", // ssd_tiny trained end to end
 ];
 const CLI_TIMEOUT_MS = 300_000;
 

@@ -1,7 +1,7 @@
 // netc convolutionize NET: the network with its linear layers rewritten as convolutions,
 // printed (or written) as a formatted .net file; its checkpoint converted alongside.
 import { Codes } from "../syntax/diagnostics.js";
-import { compileWithFlags, EXIT, report, UsageError, writeFileAtomically } from "./io.js";
+import { compileOptionsOf, compileWithFlags, EXIT, report, resolveNet, UsageError, writeFileAtomically } from "./io.js";
 import { defineCommand, networkOptions } from "./options.js";
 import { checkOutputPath } from "../runtime/io-safety.js";
 import { stateDictFaults } from "../compiler/state-dict-check.js";
@@ -11,13 +11,18 @@ export const convolutionizeCommand = defineCommand({
   args: `NET [--network N] [--input CxHxW] [-o OUT.net] [--fine]
 [--weights W.safetensors --weights-out W2.safetensors]`,
   summary: "rewrite linear layers as convolutions (dense prediction)",
-  description: `Rewrites NET's classifier as convolutions: a flatten followed by a linear layer becomes
-a convolution whose kernel is the flattened map's size, later linear layers become 1x1
-convolutions, dropout and activations carry over. The result takes inputs of any size
-(its input is 3xHxW) and gives a map of outputs, one per window of the original size
-(OverFeat's dense evaluation), with the same parameters under the same names. An
-adaptive pool that is the identity at the network's input size is removed (and said
-so); anything that cannot become convolutional is an error.`,
+  description: `Rewrites NET's classifier as convolutions, so that the network takes inputs of any size
+(its input becomes 3xHxW) and outputs a map of class scores, with the same parameters
+under the same names. Two kinds of classifier convert:
+- a flatten followed by linear layers (alexnet, vgg): the first linear becomes a
+  convolution as large as the flattened map, the later ones 1x1 convolutions; each cell
+  of the map is the network on one window of the image (OverFeat's dense evaluation);
+- a global average pool followed by flatten, dropout and linear layers (resnet,
+  densenet, efficientnet...): the linear layers become 1x1 convolutions before the pool,
+  which is left out with the flatten; the body is kept as written (the new file imports
+  NET's file for its blocks). The map's average over its cells is NET's output.
+An adaptive pool that is the identity at the network's input size is removed (and said
+so); anything that cannot become convolutional is an error (E0501) saying why.`,
   options: [
     ...networkOptions,
     { name: "output", short: "o", value: "FILE", help: "write the .net file (atomically) instead of printing it" },
@@ -36,7 +41,9 @@ classifier's first convolution dilated to match` },
   if ("code" in compiled) return compiled.code;
   const { convertWeights, convolutionizeChecked } = await import("../compiler/convolutionize.js"); // loads the printer
   const file = values.output ?? `${compiled.graph.network}_fcn.net`;
-  const result = await convolutionizeChecked(compiled.graph, compiled.counts.params, { fine: values.fine, file });
+  const net = resolveNet(positionals[0]);
+  const source = { file: net.file, network: values.network ?? net.network, set: compileOptionsOf(values).options.set };
+  const result = await convolutionizeChecked(compiled.graph, compiled.counts.params, { fine: values.fine, file, source });
   const code = report(result.diagnostics, new Map([...compiled.sources, ...(result.sources ?? [])]), out);
   if (code !== EXIT.ok || !result.text) return result.diagnostics.some((d) => d.code === Codes.internal) ? EXIT.internal : EXIT.errors;
   for (const n of result.notes) out.stderr(`note: ${n}`);
@@ -62,7 +69,8 @@ classifier's first convolution dilated to match` },
     const rt = await import("../runtime/index.js");
     try {
       await rt.saveSafetensorsAtomically(values["weights-out"]!, converted);
-      out.stderr(`wrote ${values["weights-out"]} (${result.conversion!.reshape.size} linear weights reshaped)`);
+      const k = result.conversion!.reshape.size;
+      out.stderr(`wrote ${values["weights-out"]} (${k} linear weight${k === 1 ? "" : "s"} reshaped)`);
     } catch (e) {
       out.stderr(`netc convolutionize: ${(e as Error).message}`);
       return EXIT.errors;

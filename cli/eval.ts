@@ -22,7 +22,7 @@ export const evalCommand = defineCommand({
   description: `Scores NET with trained weights on the held-out images of DIR (val.txt of a VOC folder,
 every fifth image otherwise), by the metric of its first output's task (docs/tasks.md):
 accuracy for classification, mAP@0.5 with VOC's all-point interpolated AP for a \`yolo\`
-output, mean IoU for a \`segmentation\` one.`,
+or \`ssd\` output, mean IoU for a \`segmentation\` one.`,
   options,
   run: ({ values, positionals }, out) => evaluate(values, positionals, out),
 });

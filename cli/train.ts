@@ -44,9 +44,10 @@ export const trainCommand = defineCommand({
 [--augment crop,flip] [--workers N] [--backend B] [--adapter A] [--json]`,
   summary: "train on mnist, class folders, or detection/segmentation data, with checkpoints",
   description: `Trains NET on its first output with the loss of its task: cross-entropy for
-classification, YOLO v1's loss for a \`yolo\` output, per-pixel cross-entropy for a
-\`segmentation\` one (docs/tasks.md); dropout and batch-norm statistics in training
-mode, then evaluation on the held-out split after every epoch.
+classification, YOLO v1's loss for a \`yolo\` output, SSD's (smooth-L1 and cross-entropy
+with hard negatives) for an \`ssd\` one, per-pixel cross-entropy for a \`segmentation\`
+one (docs/tasks.md); dropout and batch-norm statistics in training mode, then evaluation
+on the held-out split after every epoch.
 
 data:
   mnist      the 10,000 digits of the mnist package, every tenth of each class held out

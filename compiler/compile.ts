@@ -73,7 +73,7 @@ export async function compileNetwork(loader: Loader, scope: ModuleScope, opts: C
   return { ...result, graph, counts: count(graph) };                       // parameters, MACs, memory
 }
 
-interface Target {
+export interface Target {
   name: string;
   decl: NetworkDecl;
   scope: ModuleScope;
@@ -81,7 +81,7 @@ interface Target {
 }
 
 /** The named network (following variants to their base), or the file's last network. */
-function pickNetwork(scope: ModuleScope, name: string | undefined, diags: Diagnostic[]): Target | undefined {
+export function pickNetwork(scope: ModuleScope, name: string | undefined, diags: Diagnostic[]): Target | undefined {
   const own = scope.program.items.filter((i) => i.kind === "network" || i.kind === "variant");
   const chosen = name ?? own[own.length - 1]?.name;
   if (!chosen) {

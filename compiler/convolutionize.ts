@@ -14,6 +14,8 @@ import { printProgram } from "../grammar/printer.js";
 import type { Graph, IRNode } from "./ir.js";
 import { ops } from "./ops.js";
 import type { Pair } from "./op-args.js";
+import { findPoolHead, rewritePoolHead, type HeadSource } from "./convolutionize-head.js";
+import { formatShape } from "./values.js";
 
 export interface Conversion {
   /** Linear weights to reshape: name -> the convolution weight's PyTorch shape. */
@@ -51,7 +53,7 @@ export function convolutionize(g: Graph, opts: ConvolutionizeOptions = {}): Conv
   const chain = g.nodes.filter((n) => n.op !== "input");
   const branchy = g.inputs.length !== 1 || chain.some((n, i) => n.inputs.length !== 1 || n.inputs[0] !== (i === 0 ? g.inputs[0].node : chain[i - 1].id));
   if (branchy || g.outputs.length !== 1) {
-    diagnostics.push(error(Codes.usage, `${g.network} is not a chain of layers (it branches or merges); convolutionize handles sequential classifiers such as alexnet and vgg`, g.root.span));
+    diagnostics.push(error(Codes.usage, `${g.network} is not a chain of layers (it branches or merges) and does not end with a global average pool and linear layers: convolutionize rewrites those two kinds of classifier (alexnet, vgg; resnet, densenet)`, g.root.span));
     return { diagnostics, notes };
   }
   const kept: { node: IRNode; as?: A.CallStmt }[] = [];
@@ -115,15 +117,30 @@ export function convolutionize(g: Graph, opts: ConvolutionizeOptions = {}): Conv
   return { program, text: printProgram(program, ""), conversion, diagnostics, notes };
 }
 
+/** Where NET's source is, for the rewrite of a global-average-pool head (made on the source). */
+export type NetSource = Omit<HeadSource, "output" | "name">;
+
 /**
  * Convolutionizes and checks the result: the printed network must compile (on its
  * symbolic input) with as many parameters as the original, or an internal error says
- * what went wrong; a parameter count that differs is a warning.
+ * what went wrong; a parameter count that differs is a warning. A network ending with a
+ * global average pool and linear layers (ResNet's head) is rewritten on its source.
  */
-export async function convolutionizeChecked(g: Graph, params: number, opts: ConvolutionizeOptions & { file?: string } = {}): Promise<Convolutionized & { sources?: Compiled["sources"] }> {
-  const result = convolutionize(g, opts);
-  if (!result.text) return result;
+export async function convolutionizeChecked(g: Graph, params: number, opts: ConvolutionizeOptions & { file?: string; source?: NetSource } = {}): Promise<Convolutionized & { sources?: Compiled["sources"] }> {
   const file = opts.file ?? `${g.network}_fcn.net`;
+  const head = findPoolHead(g);
+  let result: Convolutionized;
+  if (head && "why" in head) result = { diagnostics: [error(Codes.usage, head.why, head.span)], notes: [] };
+  else if (head && (opts.fine || !opts.source)) {
+    const why = opts.fine ? "--fine applies to a flatten-and-linear classifier (alexnet, vgg), not to a global average pool head" : "the head's rewrite needs the network's source file";
+    result = { diagnostics: [error(Codes.usage, why, g.root.span)], notes: [] };
+  } else if (head) {
+    const r = await rewritePoolHead(g, head, { ...opts.source!, output: file, name: opts.name });
+    result = { program: r.program, text: r.text, conversion: { reshape: r.reshape, removed: r.removed }, diagnostics: r.diagnostics, notes: r.notes };
+  } else if (!g.nodes.some((n) => n.op === "linear")) {
+    result = { diagnostics: [error(Codes.usage, `${g.network} has no linear layer: it is fully convolutional already, nothing to rewrite`, g.root.span)], notes: [] };
+  } else result = convolutionize(g, opts);
+  if (!result.text) return result;
   const check = await compileFile(file, { text: result.text });
   if (!check.counts) {
     const d = error(Codes.internal, "the rewritten network does not compile (a bug in netc convolutionize)", g.root.span);
@@ -131,6 +148,8 @@ export async function convolutionizeChecked(g: Graph, params: number, opts: Conv
   }
   if (check.counts.params !== params)
     result.diagnostics.push(warning(Codes.internal, `the rewritten network has ${check.counts.params} parameters, the original ${params}`, g.root.span));
+  const out = check.graph!.nodes[check.graph!.outputs[0].node].shape;
+  if (head && out) result.notes.push(`the output is ${formatShape(out)}`);
   return result;
 }
 

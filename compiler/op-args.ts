@@ -4,7 +4,7 @@ import { isSym } from "./symbolic.js";
 import { isTensor, isUnknown, show, typeName, UNKNOWN, type Value } from "./values.js";
 
 export type Pair = [number, number];
-export type ArgType = "count" | "int" | "number" | "prob" | "bool" | "string" | "pair" | "pair0" | "padding" | "shape" | "sides" | "extent" | "extentOf" | "shape0" | "ints";
+export type ArgType = "count" | "int" | "number" | "prob" | "bool" | "string" | "pair" | "pair0" | "padding" | "shape" | "sides" | "extent" | "extentOf" | "shape0" | "ints" | "numbers" | "intLists" | "extentsOf";
 
 /** Thrown when a value does not have the expected type; the caller adds the span. */
 export class ArgTypeError extends Error {}
@@ -83,6 +83,21 @@ export const argTypes: Record<ArgType, (v: Value, what: string) => unknown> = {
       return v.shape.slice(1);
     }
     return argTypes.extent(v, w);
+  },
+  /** A list of numbers (SSD's anchor scales). */
+  numbers(v, w) {
+    const list = Array.isArray(v) ? v : [v];
+    return list.map((d) => argTypes.number(d, w) as number);
+  },
+  /** A list of lists of integers from 1 (SSD's aspect ratios per feature map). */
+  intLists(v, w) {
+    if (!Array.isArray(v)) throw new ArgTypeError(`${w} must be a list of lists of integers ([[2], [2, 3]]), got ${typeName(v)}`);
+    return v.map((l) => (Array.isArray(l) ? l : [l]).map((d) => int(d, w, 1)));
+  },
+  /** A list of extents or labelled values (the feature maps an SSD head reads). */
+  extentsOf(v, w) {
+    if (!Array.isArray(v)) throw new ArgTypeError(`${w} must be a list of labelled values or [height, width] sizes, got ${typeName(v)}`);
+    return v.map((d) => argTypes.extentOf(d, w));
   },
   sides(v, w) {
     if (Array.isArray(v)) {

@@ -9,7 +9,7 @@ import { dropout, pointwise, prelu, softmax } from "./ops/pointwise.js";
 import { adaptive, globalavgpool, pool } from "./ops/pool.js";
 import { layernorm, layernorm2d, permute, scale, stochasticdepth } from "./ops/modern.js";
 import { chunk, reduction, slice } from "./ops/channels.js";
-import { classification, segmentation, yolo } from "./ops/tasks.js";
+import { classification, segmentation, ssd, yolo } from "./ops/tasks.js";
 import { arg, type OpSpec } from "./ops/spec.js";
 
 export { OpError, paramsOf, type Args, type ArgSpec, type OpResult, type OpSpec, type WeightKind, type WeightSpec } from "./ops/spec.js";
@@ -33,7 +33,7 @@ const table = {
   hardsigmoid: pointwise("hardsigmoid", "nn.Hardsigmoid", "relu6(x + 3) / 6"),
   gelu: pointwise("gelu", "nn.GELU", "Gaussian error linear unit"),
   identity: pointwise("identity", "nn.Identity", "the input, unchanged"),
-  yolo, segmentation, classification,
+  yolo, ssd, segmentation, classification,
 } satisfies Record<string, OpSpec>;
 
 /** A layer's name; with the merges, every op the graph IR holds (see runtime/kernels). */

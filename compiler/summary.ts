@@ -60,8 +60,8 @@ export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}):
   const rule = "=".repeat(widths.reduce((a, b) => a + b + 2, -2));
   const ins = g.inputs.map((p) => `${p.name} ${formatShape(g.nodes[p.node].shape ?? [])}`).join(", ");
   const outs = g.outputs.map((p) => `${p.name} ${formatShape(g.nodes[p.node].shape ?? [])}`).join(", ");
-  const macs = typeof counts.macs === "number" ? `${grouped(counts.macs)} (${humanUnits(counts.macs, "MACs")})` : formatDim(counts.macs);
-  const act = typeof counts.activations === "number" ? mib(counts.activations) : `${formatDim(counts.activations)} values`;
+  const macs = typeof counts.macs === "number" ? `${grouped(counts.macs)} (${humanUnits(counts.macs, "MACs")})` : String(counts.macs);
+  const act = typeof counts.activations === "number" ? mib(counts.activations) : `${String(counts.activations)} values`;
   const lines = [
     rule,
     line(header),
@@ -79,7 +79,8 @@ export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}):
   return lines.join("\n");
 }
 
-const jsonDim = (d: Dim) => (typeof d === "number" ? d : formatDim(d));
+/** A size: a number, or its formula (the factored text of compiler/factor.ts, Python syntax). */
+const jsonDim = (d: Dim) => (typeof d === "number" ? d : String(d));
 const jsonShape = (s: Shape | null) => (s ?? []).map(jsonDim);
 
 export function summaryJson(g: Graph, counts: Counts) {

@@ -5,6 +5,8 @@
 // A size carries its atoms (names and floor divisions) itself: there is no registry of
 // them to grow with every compilation of a long-running process (an editor server).
 
+import { factoredText } from "./factor.js";
+
 export type Dim = number | Sym;
 
 interface Atom {
@@ -19,6 +21,7 @@ interface Term {
   atoms: Atom[]; // sorted by key; repeated for powers; [] for the constant
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? Math.abs(a) : gcd(b, a % b));
 const byKey = (a: Atom, b: Atom) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 const termKey = (t: Term) => t.atoms.map((a) => a.key).join("*");
 
@@ -47,8 +50,19 @@ export class Sym {
     return new Sym(out);
   }
 
+  // Both texts are computed once (a size is immutable), in private fields that comparisons
+  // of sizes as objects (toEqual, structuredClone) do not see.
+  #key?: string;
+  #text?: string;
+
+  /** The expanded canonical text: the identity of a size (equal sizes, equal keys). */
+  canonical(): string {
+    return (this.#key ??= printPoly(this.terms));
+  }
+
+  /** The text shown to people: the factored form (compiler/factor.ts). */
   toString(): string {
-    return printPoly(this.terms);
+    return (this.#text ??= factoredText(this.terms));
   }
 }
 
@@ -102,8 +116,11 @@ export function floorDiv(a: Dim, k: number): Dim {
       return add(whole, floorDiv(add(atom.num, r * atom.den), atom.den * k));
     }
   }
+  // floor(g*x / (g*k)) = floor(x / k): (2*H + 2)//4 is (H + 1)//2
+  const g = [...other.map((t) => t.c), r].reduce(gcd, k);
+  if (g > 1) return add(whole, floorDiv(Sym.of([...other, { c: r, atoms: [] }].map((t) => ({ c: t.c / g, atoms: t.atoms }))), k / g));
   const num = Sym.of([...other, { c: r, atoms: [] }]);
-  const atom: Atom = { key: `(${String(num)})//${k}`, num: num as Sym, den: k };
+  const atom: Atom = { key: `(${(num as Sym).canonical()})//${k}`, num: num as Sym, den: k };
   return add(whole, Sym.of([{ c: 1, atoms: [atom] }]));
 }
 
@@ -113,7 +130,7 @@ export function ceilDiv(a: Dim, k: number): Dim {
 }
 
 export function dimEquals(a: Dim, b: Dim): boolean {
-  return String(a) === String(b);
+  return (typeof a === "number" ? String(a) : a.canonical()) === (typeof b === "number" ? String(b) : b.canonical());
 }
 
 /** The value of a size once its names are given numbers. */

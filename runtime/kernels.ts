@@ -54,6 +54,7 @@ const table: Record<OpName | MergeOp, Kernel> = {
   },
   identity: pointwise((x) => x),
   yolo: pointwise((x) => x), // task markers (compiler/ops/tasks.ts): the value unchanged
+  ssd: pointwise((x) => x),
   segmentation: pointwise((x) => x),
   classification: pointwise((x) => x),
   relu: pointwise((x) => tf.relu(x)),

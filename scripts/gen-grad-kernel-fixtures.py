@@ -52,4 +52,18 @@ dy = torch.randn(y.shape)
 (y * dy).sum().backward()
 out["batch_norm"] = {"shape": list(x.shape), "eps": 1e-5, "x": r(x), "weight": r(bn.weight), "bias": r(bn.bias), "y": r(y), "dy": r(dy),
                      "dx": r(x.grad), "dweight": r(bn.weight.grad), "dbias": r(bn.bias.grad), "running_mean": r(bn.running_mean), "running_var": r(bn.running_var)}
+# convolution (no bias, NCHW, weight [Co, Ci, kh, kw]): the output and the gradients of
+# sum(y * dy) with respect to the input and the weight, for the layer shapes netc's own
+# gradient covers: 3x3 at strides 1 and 2, the 1x1 shortcuts, a large strided kernel
+# (cifar_resnet's stem), an even kernel padded "same" (more on one side), batch 1
+out["conv"] = []
+for n, ci, co, h, w, k, s, p in [(2, 3, 4, 6, 5, 3, 1, 1), (2, 3, 4, 7, 6, 3, 2, 1), (2, 5, 3, 4, 4, 1, 1, 0), (2, 4, 3, 5, 5, 1, 2, 0),
+                                 (2, 2, 3, 13, 13, 7, 3, 2), (1, 4, 4, 5, 5, 3, 1, 1), (2, 3, 2, 5, 6, 2, 1, "same")]:
+    x = torch.randn(n, ci, h, w, requires_grad=True)
+    wt = torch.randn(co, ci, k, k, requires_grad=True)
+    y = torch.nn.functional.conv2d(x, wt, stride=s, padding=p)
+    dy = torch.randn(y.shape)
+    (y * dy).sum().backward()
+    out["conv"].append({"stride": s, "pad": p, "shape": list(x.shape), "weightShape": list(wt.shape), "x": r(x), "weight": r(wt),
+                        "outShape": list(y.shape), "y": r(y), "dy": r(dy), "dx": r(x.grad), "dweight": r(wt.grad)})
 print(json.dumps(out))

@@ -5,7 +5,7 @@
 // compiler/tasks.ts reads them back from the graph.
 import { dimEquals } from "../symbolic.js";
 import { formatShape } from "../values.js";
-import { arg, OpError, type OpSpec } from "./spec.js";
+import { arg, kw, OpError, type OpSpec } from "./spec.js";
 
 export const yolo: OpSpec = {
   name: "yolo",
@@ -44,6 +44,44 @@ export const classification: OpSpec = {
   infer(a, x) {
     if (x.length !== 1 || !dimEquals(x[0], a.classes))
       throw new OpError(`classification ${a.classes} takes a vector of ${a.classes} class scores, got ${formatShape(x)}`, undefined, true);
+    return { shape: x };
+  },
+};
+
+/** Anchors per place of each feature map of an SSD head: 2 + 2 per aspect ratio (torchvision's DefaultBoxGenerator). */
+export const ssdAnchorsPerPlace = (ratios: number[][]) => ratios.map((r) => 2 + 2 * r.length);
+
+export const ssd: OpSpec = {
+  name: "ssd",
+  torch: "nn.Identity (SSD's per-anchor box offsets and class scores)",
+  doc: "marks an SSD output: for each anchor of the feature maps `maps` (in order, place by place), 4 box offsets then classes + 1 scores (background first), shaped anchors x (5 + classes)",
+  args: [
+    arg("classes", "count", "object classes (the background is added)"),
+    kw("maps", "extentsOf", "the feature maps the predictions come from, in order: labelled values or [height, width] sizes", undefined),
+    kw("ratios", "intLists", "aspect ratios per map, each adding two anchors per place (default [2] for each map)", null),
+    kw("scales", "numbers", "anchor sizes as fractions of the image, one per map and one more (default from 0.15 to 0.9, then 1)", null),
+  ],
+  infer(a, x) {
+    const maps = a.maps as unknown[];
+    if (!Array.isArray(maps) || maps.length === 0) throw new OpError("ssd needs at least one feature map: `maps = [f8, f4]`", "maps");
+    const ratios: number[][] = a.ratios ?? maps.map(() => [2]);
+    if (ratios.length !== maps.length) throw new OpError(`ssd has ${maps.length} feature maps but ${ratios.length} lists of ratios: one list per map`, "ratios");
+    if (a.scales !== null && a.scales.length !== maps.length + 1)
+      throw new OpError(`ssd's scales needs ${maps.length + 1} numbers (one per feature map and one more), got ${a.scales.length}`, "scales");
+    if (a.scales !== null && a.scales.some((s: number) => !(s > 0))) throw new OpError("ssd's scales must be positive fractions of the image", "scales");
+    const depth = 5 + a.classes;
+    const known = maps.every((m) => Array.isArray(m) && m.every((d) => typeof d === "number"));
+    const per = ssdAnchorsPerPlace(ratios);
+    const anchors = known ? (maps as number[][]).reduce((s, m, k) => s + m[0] * m[1] * per[k], 0) : null;
+    if (x.length !== 2 || !dimEquals(x[1], depth) || (anchors !== null && !dimEquals(x[0], anchors))) {
+      const want = anchors === null ? `anchors x ${depth}` : `${anchors}x${depth}`;
+      const sum = known ? ` (${(maps as number[][]).map((m, k) => `${m[0]}x${m[1]}x${per[k]}`).join(" + ")} anchors)` : "";
+      throw new OpError(
+        `ssd ${a.classes} takes a ${want} value${sum}: per anchor 4 box offsets then ${a.classes} + 1 class scores, got ${formatShape(x)}; a map's convolution of ${per[0]} * ${depth} channels becomes one with \`reshape [${per[0]}, ${depth}, h, w]\`, \`permute [2, 3, 0, 1]\`, \`reshape [-1, ${depth}]\`, the maps joined by \`concat\``,
+        undefined,
+        true,
+      );
+    }
     return { shape: x };
   },
 };

@@ -16,6 +16,7 @@ const hardsigmoid = (c: OpContext, out: string | undefined, label: string) =>
 export const activations: Record<string, Converter> = {
   identity: alias,
   yolo: alias, // task markers
+  ssd: alias,
   segmentation: alias,
   classification: alias,
   dropout: alias,

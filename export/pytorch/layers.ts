@@ -86,7 +86,7 @@ export function layerCtor(node: IRNode, inputRank: number): Ctor | undefined {
   const plain: Record<string, string> = {
     relu: "nn.ReLU", relu6: "nn.ReLU6", sigmoid: "nn.Sigmoid", tanh: "nn.Tanh", silu: "nn.SiLU",
     hardswish: "nn.Hardswish", hardsigmoid: "nn.Hardsigmoid", gelu: "nn.GELU", identity: "nn.Identity",
-    yolo: "nn.Identity", segmentation: "nn.Identity", classification: "nn.Identity", // task markers
+    yolo: "nn.Identity", ssd: "nn.Identity", segmentation: "nn.Identity", classification: "nn.Identity", // task markers
   };
   return plain[node.op] ? { fn: plain[node.op], args: [] } : undefined;
 }

@@ -1,22 +1,19 @@
-// Four of tfjs-backend-wasm's kernels replaced for training, where the profile of a lenet5
-// epoch found them slow for what they do:
+// Three of tfjs-backend-wasm's kernels replaced for training, where the profile of a lenet5
+// epoch found them slow for what they do (Identity, which shares memory, is ./identity.ts):
 // - BatchMatMul with a transposed operand: wasm's loop reads the transposed matrix across
 //   its rows and is 4 to 10 times slower than the product without (a linear layer's
 //   forward multiplies by the weight transposed, its gradients by the input and the output
 //   gradient transposed). The operand is transposed first (wasm's Transpose, a copy) and
 //   the product taken plain, which is XNNPACK's.
-// - Identity, which TensorFlow.js runs on every tensor it keeps for the backward pass
-//   (about 40 per lenet5 step): wasm copies the data; this one shares it and counts a
-//   reference, as wasm's own Reshape does (tensors are never written in place).
 // - Add and Sum for a bias over channels and its gradient (./bias.ts).
 import * as tf from "@tensorflow/tfjs-core";
 import { biasAdd, channelSum } from "./bias.js";
 
 type Info = { dataId: object; shape: number[]; dtype: tf.DataType };
-interface WasmBackend { incRef(dataId: object): void; disposeData(dataId: object): boolean }
+interface WasmBackend { disposeData(dataId: object): boolean }
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
 
-/** Registers the two kernels for wasm (once; returns their names, or none when wasm is not loaded). */
+/** Registers the three kernels for wasm (once; returns their names, or none when wasm is not loaded). */
 export function registerWasmStepKernels(): string[] {
   const matMul = tf.getKernel("BatchMatMul", "wasm");
   const transpose = tf.getKernel("Transpose", "wasm");
@@ -46,17 +43,9 @@ export function registerWasmStepKernels(): string[] {
   };
   (batchMatMul as { netc?: boolean }).netc = true;
 
-  const copy = tf.getKernel("Identity", "wasm")?.kernelFunc as unknown as ((a: KernelArgs) => Info) | undefined;
-  const identity = ({ inputs, attrs, backend }: KernelArgs) => {
-    const x = inputs.x as unknown as Info;
-    if (x.dtype === "string") return copy!({ inputs, attrs, backend });
-    (backend as WasmBackend).incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
-
   const add = tf.getKernel("Add", "wasm")?.kernelFunc as unknown as ((a: KernelArgs) => Info) | undefined;
   const sum = tf.getKernel("Sum", "wasm")?.kernelFunc as unknown as ((a: KernelArgs) => Info) | undefined;
-  const replaced: [string, unknown][] = [["BatchMatMul", batchMatMul], ["Identity", copy && identity], ["Add", add && biasAdd(add)], ["Sum", sum && channelSum(sum, plain)]];
+  const replaced: [string, unknown][] = [["BatchMatMul", batchMatMul], ["Add", add && biasAdd(add)], ["Sum", sum && channelSum(sum, plain)]];
   const names: string[] = [];
   for (const [kernelName, kernelFunc] of replaced) {
     if (!kernelFunc) continue;

@@ -94,7 +94,7 @@ export function taskDataset(spec: string, task: Task, shape: number[]): TaskData
   }
   const want = task.kind === "detection" ? task.C : task.kind === "segmentation" ? task.classes : task.classes;
   if (want !== null && want !== classes.length)
-    throw new TaskDataError(`the network predicts ${want} classes; ${spec} has ${classes.length} (${classes.join(", ")}): try --set ${task.kind === "detection" ? "C" : "classes"}=${classes.length}`);
+    throw new TaskDataError(`the network predicts ${want} classes; ${spec} has ${classes.length} (${classes.join(", ")}): try --set ${task.kind === "detection" && task.head === "yolo" ? "C" : "classes"}=${classes.length}`);
   if (!train.length || !test.length) throw new TaskDataError(`${spec} needs images in both its train and val lists (${train.length} and ${test.length})`);
   return { name: spec, shape, classes, train: pack(train, shape, segmentation), test: pack(test, shape, segmentation) };
 }

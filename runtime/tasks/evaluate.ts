@@ -9,7 +9,7 @@ import type { Detection } from "./boxes.js";
 import type { TaskSplit } from "./dataset.js";
 import { meanAveragePrecision } from "./map.js";
 import { Confusion, cropScores, predictMask } from "./segmentation.js";
-import { yoloDecode } from "./yolo.js";
+import { detector } from "./detect.js";
 
 export interface EvalOptions {
   minScore: number; // detections kept above this class-specific confidence
@@ -38,9 +38,9 @@ export async function evaluateTask(model: Model, task: Task, data: Dataset, opts
   const [, h, w] = data.shape;
   if (task.kind === "detection") {
     const dets: Detection[][] = [];
-    const per = task.S * task.S * (task.B * 5 + task.C);
+    const d = detector(task, w, h);
     await forEachBatch(model, split, data.shape, (out, _s, _start, n) => {
-      for (let i = 0; i < n; i++) dets.push(yoloDecode(out.subarray(i * per, (i + 1) * per), task, w, h, opts.minScore, opts.iou));
+      for (let i = 0; i < n; i++) dets.push(d.decode(out.subarray(i * d.size, (i + 1) * d.size), opts.minScore, opts.iou));
     });
     const r = meanAveragePrecision(dets, (split as TaskSplit).objects, task.C, 0.5);
     return { task: "detection", images: split.n, map: r.map, ap: Object.fromEntries(data.classes.map((c, i) => [c, r.ap[i]])), iou: opts.iou, minScore: opts.minScore };

@@ -9,6 +9,7 @@ import type { Objective } from "../train.js";
 import type { Corners } from "./boxes.js";
 import type { TaskSplit } from "./dataset.js";
 import { cropScores, IGNORE, segmentationLoss } from "./segmentation.js";
+import { ssdAnchors, ssdHits, ssdLoss, ssdTargets } from "./ssd.js";
 import { yoloLoss, yoloTargets, type GroundTruth } from "./yolo.js";
 
 export interface Augment {
@@ -75,10 +76,15 @@ function gatherBatch(split: TaskSplit, idx: number[], shape: number[], augment: 
 export function taskObjective(task: Task, shape: number[], augment?: Augment): Objective | undefined {
   if (task.kind === "classification") return undefined;
   const [, h, w] = shape;
+  const anchors = task.kind === "detection" && task.head === "ssd" ? ssdAnchors(task, w, h) : [];
   return {
     batch(split: Split, idx: number[], random: (() => number) | null) {
       const b = gatherBatch(split as TaskSplit, idx, shape, augment, random);
       const n = idx.length;
+      if (task.kind === "detection" && task.head === "ssd") {
+        const t = ssdTargets(b.objects, anchors);
+        return { x: b.x, loss: (out: tf.Tensor) => ssdLoss(out, t), hits: (out: tf.Tensor) => ssdHits(out, t) };
+      }
       if (task.kind === "detection") {
         const target = yoloTargets(b.objects, task, w, h);
         return {

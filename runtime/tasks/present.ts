@@ -9,7 +9,7 @@ import type { Task } from "../../compiler/tasks.js";
 import type { Corners, Detection } from "./boxes.js";
 import { cropMaskCentre, maskPng, vocPalette } from "./voc.js";
 import { predictMask } from "./segmentation.js";
-import { yoloDecode } from "./yolo.js";
+import { detector } from "./detect.js";
 
 export interface Picture {
   rgb: Uint8Array;
@@ -31,7 +31,7 @@ export function readPicture(file: string): Picture | undefined {
 /** Detections of one image's map, with boxes in the picture's pixels (the network's input scaled to it). */
 export function detections(task: Extract<Task, { kind: "detection" }>, map: Float32Array, input: [number, number], picture: [number, number], minScore: number, iou: number): Detection[] {
   const [sx, sy] = [picture[0] / input[0], picture[1] / input[1]];
-  return yoloDecode(map, task, input[0], input[1], minScore, iou).map((d) => ({ ...d, box: [d.box[0] * sx, d.box[1] * sy, d.box[2] * sx, d.box[3] * sy] as Corners }));
+  return detector(task, input[0], input[1]).decode(map, minScore, iou).map((d) => ({ ...d, box: [d.box[0] * sx, d.box[1] * sy, d.box[2] * sx, d.box[3] * sy] as Corners }));
 }
 
 export function formatDetections(dets: Detection[], classes?: string[]): string[] {
@@ -91,8 +91,7 @@ export function presentTask(task: Task, y: { shape: number[]; data: Float32Array
   const size: [number, number] = picture ? [picture.width, picture.height] : input;
   const files: [string, Uint8Array][] = [];
   if (task.kind === "detection") {
-    const per = task.S * task.S * (task.B * 5 + task.C);
-    const dets = detections(task, y.data.subarray(0, per), input, size, o.minScore, o.iou);
+    const dets = detections(task, y.data.subarray(0, detector(task, input[0], input[1]).size), input, size, o.minScore, o.iou);
     if (o.draw && picture) files.push([o.draw, draw(picture, { detections: dets })]);
     const named = dets.map((d) => ({ class: o.classes?.[d.class] ?? d.class, score: +d.score.toFixed(6), box: d.box.map((v) => +v.toFixed(2)) }));
     return { lines: o.json ? [JSON.stringify({ detections: named })] : formatDetections(dets, o.classes), files };

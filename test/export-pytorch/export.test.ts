@@ -47,6 +47,7 @@ for (const n of ["shufflenet_v2", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "s
 for (const n of ["deeplabv3", "deeplabv3_resnet50", "deeplabv3_resnet50_aux"]) UNSUPPORTED[n] = ["upsample"];
 UNSUPPORTED.ssdlite320_mobilenet_v3_large = ["permute"];
 UNSUPPORTED.yolo_tiny = ["permute"];
+UNSUPPORTED.ssd_tiny = ["permute"];
 const networks = all.filter((n) => !(n.name in UNSUPPORTED));
 const hasTorch = torchAvailable();
 let dir: string;

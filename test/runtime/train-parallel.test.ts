@@ -11,6 +11,7 @@ import { Trainer, type TrainOptions } from "../../dist/runtime/train.js";
 import { ParallelTrainer, weightedSum } from "../../dist/runtime/train-parallel.js";
 import { tf } from "../../dist/runtime/backend.js";
 import type { Dataset } from "../../dist/runtime/data.js";
+import { toyImages } from "../support/toy-data.js";
 
 const plain = `network plain(classes = 3) {
   input 2x8x8
@@ -26,17 +27,7 @@ const withBn = `network bn(classes = 3) {
   linear classes
 }`;
 
-function toy(n: number, seed: number): Dataset["train"] {
-  const x = new Float32Array(n * 128);
-  const y = new Int32Array(n);
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 3;
-    for (let p = 0; p < 128; p++) x[i * 128 + p] = rnd() + (Math.floor(p / 43) === y[i] ? 1 : 0);
-  }
-  return { x, y, n };
-}
+const toy = (n: number, seed: number) => toyImages(n, seed, { pixels: 128, classes: 3, noise: 1 });
 const data: Dataset = { name: "toy", shape: [2, 8, 8], classes: ["a", "b", "c"], train: toy(60, 1), test: toy(30, 2) };
 const options = (o: Partial<TrainOptions> = {}): TrainOptions => ({
   epochs: 3, batch: 10, optimizer: "adam", lr: 0.01, momentum: 0, weightDecay: 0, freeze: [], seed: 3, ...o,

@@ -12,6 +12,7 @@ import { Trainer, countHits, loadGradients, type TrainOptions } from "../../runt
 import { registerWasmFallbacks } from "../../runtime/fallback.js";
 import { loadSafetensors, saveSafetensorsAtomically } from "../../runtime/safetensors.js";
 import type { Dataset } from "../../runtime/data.js";
+import { toyImages } from "../support/toy-data.js";
 
 const net = `network tiny(classes = 2) {
   input 1x6x6
@@ -21,17 +22,7 @@ const net = `network tiny(classes = 2) {
 }`;
 
 /** Bright-top versus bright-bottom images: learnable in a few steps. */
-function toy(n: number, seed: number): Dataset["train"] {
-  const x = new Float32Array(n * 36);
-  const y = new Int32Array(n);
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 2;
-    for (let p = 0; p < 36; p++) x[i * 36 + p] = rnd() * 0.5 + ((p < 18) === (y[i] === 0) ? 1 : 0);
-  }
-  return { x, y, n };
-}
+const toy = (n: number, seed: number) => toyImages(n, seed, { pixels: 36, classes: 2, noise: 0.5 });
 const data: Dataset = { name: "toy", shape: [1, 6, 6], classes: ["top", "bottom"], train: toy(64, 1), test: toy(32, 2) };
 
 async function model(seed = 0) {

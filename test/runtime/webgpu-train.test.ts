@@ -7,6 +7,7 @@ import { Model } from "../../runtime/model.js";
 import { Trainer, loadGradients } from "../../runtime/train.js";
 import type { Dataset } from "../../runtime/data.js";
 import { softwareAdapterOrSkip } from "../support/webgpu.js";
+import { toyImages } from "../support/toy-data.js";
 
 const available = await softwareAdapterOrSkip();
 
@@ -17,17 +18,7 @@ const net = `network tiny(classes = 3) {
   classifier: { linear 8; relu; dropout 0.2; linear classes }
 }`;
 
-function toy(n: number, seed: number): Dataset["train"] {
-  const x = new Float32Array(n * 128);
-  const y = new Int32Array(n);
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 3;
-    for (let p = 0; p < 128; p++) x[i * 128 + p] = rnd() * 0.5 + (Math.floor(p / 43) === y[i] ? 1 : 0);
-  }
-  return { x, y, n };
-}
+const toy = (n: number, seed: number) => toyImages(n, seed, { pixels: 128, classes: 3, noise: 0.5 });
 const data: Dataset = { name: "toy", shape: [2, 8, 8], classes: ["a", "b", "c"], train: toy(48, 1), test: toy(24, 2) };
 
 async function gradients(backend: "cpu" | "webgpu") {
