@@ -10,12 +10,14 @@ import { Model } from "../dist/runtime/model.js";
 import { Trainer, loadGradients } from "../dist/runtime/train.js";
 import { mnist } from "../dist/runtime/data.js";
 import { registerWasmFallbacks } from "../dist/runtime/fallback.js";
+import { registerWasmStepKernels } from "../dist/runtime/grad-kernels/wasm-step.js";
 
 const [name = "lenet5", batchesArg] = process.argv.slice(2);
 const backend = process.env.BACKEND ?? "wasm";
 await useBackend(backend);
 await loadGradients();
 const added = backend === "wasm" ? new Set(registerWasmFallbacks()) : new Set();
+if (backend === "wasm") registerWasmStepKernels(); // before the kernels are wrapped below, as the Trainer would after
 const r = await compileFile(findLibraryNetwork(name), { network: name });
 const model = new Model(r.graph, { seed: 0 });
 const data = name === "lenet5" ? mnist() : synthetic([3, 32, 32], 10, 2048, 256);

@@ -4,6 +4,10 @@
 // cifar_resnet on synthetic CIFAR-shaped images (an ImageFolder of random 32x32 PNGs,
 // 160 per class, written to a temporary folder: no CIFAR here). Run after `npm run build`.
 //   BENCH_EPOCHS=2 BENCH_WORKERS=2 node bench/train.mjs
+// BENCH_CPU=1: one thread each (netc --workers 1, PyTorch torch.set_num_threads(1)) and the
+// CPU time of each process per epoch (process.cpuUsage, time.process_time) instead of the
+// wall time: the figure that other load on a shared machine slows least.
+//   BENCH_CPU=1 node bench/train.mjs   (BENCH_ONLY=lenet5 or cifar_resnet: one network)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -13,7 +17,12 @@ import { PNG } from "pngjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const epochs = Number(process.env.BENCH_EPOCHS ?? 2);
-const workers = process.env.BENCH_WORKERS ? ["--workers", process.env.BENCH_WORKERS] : [];
+const cpu = process.env.BENCH_CPU === "1";
+const only = process.env.BENCH_ONLY;
+const workers = cpu ? ["--workers", "1"] : process.env.BENCH_WORKERS ? ["--workers", process.env.BENCH_WORKERS] : [];
+const threads = cpu ? 1 : 2;
+const clock = cpu ? "time.process_time" : "time.perf_counter";
+const secondsOf = (e) => (cpu ? e.cpuSeconds : e.seconds);
 const PER_CLASS = 160;
 
 function netc(net, data) {
@@ -25,18 +34,18 @@ function netc(net, data) {
 function torch(setup, model) {
   const py = `
 import json, time, torch, torch.nn as nn
-torch.manual_seed(0); torch.set_num_threads(2)
+torch.manual_seed(0); torch.set_num_threads(${threads})
 ${setup}
 model = ${model}
 opt = torch.optim.Adam(model.parameters(), lr=0.002)
 out = []
 for e in range(${epochs}):
-    t = time.perf_counter(); model.train()
+    t = ${clock}(); model.train()
     for idx in torch.randperm(len(Y)).split(32):
         opt.zero_grad(); loss = nn.functional.cross_entropy(model(X[idx]), Y[idx]); loss.backward(); opt.step()
     model.eval()
     with torch.no_grad(): acc = (model(TX).argmax(1) == TY).float().mean().item()
-    out.append({"seconds": time.perf_counter() - t, "testAccuracy": acc})
+    out.append({"seconds": ${clock}() - t, "testAccuracy": acc})
 print(json.dumps(out))`;
   const r = spawnSync("/usr/bin/python3", ["-c", py], { encoding: "utf8" });
   return r.status === 0 ? JSON.parse(r.stdout.trim().split("\n").pop()) : null;
@@ -44,17 +53,18 @@ print(json.dumps(out))`;
 
 function table(title, n, p) {
   console.log(`\n${title}`);
-  console.log(`epoch   netc (${n.backend}, ${n.workers} thread${n.workers === 1 ? "" : "s"})  test acc.   PyTorch (2 threads)  test acc.   ratio`);
+  console.log(`epoch   netc (${n.backend}, ${n.workers} thread${n.workers === 1 ? "" : "s"}${cpu ? ", CPU" : ""})  test acc.   PyTorch (${threads} thread${threads === 1 ? "" : "s"}${cpu ? ", CPU" : ""})  test acc.   ratio`);
   n.history.forEach((e, i) => {
     const t = p?.[i];
-    console.log(`${String(e.epoch).padStart(5)}   ${e.seconds.toFixed(2).padStart(13)} s   ${(100 * e.testAccuracy).toFixed(2).padStart(7)}%   ${t ? `${t.seconds.toFixed(2).padStart(12)} s        ${(100 * t.testAccuracy).toFixed(2).padStart(6)}%   ${(e.seconds / t.seconds).toFixed(2).padStart(5)}` : "(no PyTorch)"}`);
+    console.log(`${String(e.epoch).padStart(5)}   ${secondsOf(e).toFixed(2).padStart(13)} s   ${(100 * e.testAccuracy).toFixed(2).padStart(7)}%   ${t ? `${t.seconds.toFixed(2).padStart(12)} s        ${(100 * t.testAccuracy).toFixed(2).padStart(6)}%   ${(secondsOf(e) / t.seconds).toFixed(2).padStart(5)}` : "(no PyTorch)"}`);
   });
 }
 
 console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(", ")} before the runs`);
 
+if (cpu) console.log("CPU seconds per epoch (training and evaluation), one thread each");
 const digits = dirname(createRequire(import.meta.url).resolve("mnist/src/digits/0.json"));
-table("lenet5 on the mnist package (every tenth digit of each class held out), adam 0.002, batch 32", netc("lenet5", "mnist"), torch(`
+if (only !== "cifar_resnet") table("lenet5 on the mnist package (every tenth digit of each class held out), adam 0.002, batch 32", netc("lenet5", "mnist"), torch(`
 xs, ys, tx, ty = [], [], [], []
 for d in range(10):
     raw = json.load(open("${digits}/%d.json" % d))["data"]
@@ -67,6 +77,8 @@ TX, TY = torch.tensor(tx).view(-1, 1, 28, 28), torch.tensor(ty)`,
                       nn.Flatten(), nn.Linear(256, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))`));
 
 // cifar_resnet on random images: every fifth of each class held out, as netc's ImageFolder split
+if (only !== "lenet5") cifar();
+function cifar() {
 const dir = mkdtempSync(join(tmpdir(), "netc-bench-cifar-"));
 try {
   let s = 1;
@@ -92,5 +104,6 @@ class Block(nn.Module):
                       nn.AdaptiveAvgPool2d(1), nn.ReLU(), nn.Flatten(), nn.Linear(64, 10))`));
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
 }
 console.log(`\nload average ${loadavg().map((l) => l.toFixed(2)).join(", ")} after the runs (2 cores: above 2, every figure is slowed)`);

@@ -134,9 +134,10 @@ export class ParallelTrainer extends Trainer {
     tf.tidy(() => {
       const grads: Record<string, tf.Tensor> = {};
       for (const v of vars) {
-        let g = tf.mul(local.grads[v.name], sizes[0] / n);
-        others.forEach((r, k) => { g = tf.add(g, tf.mul(tf.tensor(r.grads[v.name], v.shape), sizes[k + 1] / n)); });
-        grads[v.name] = this.opts.weightDecay > 0 ? tf.add(g, tf.mul(v, this.opts.weightDecay)) : g; // PyTorch's coupled L2
+        // summed here, not with three kernels a parameter and worker: each product and sum rounded to float32 as theirs
+        const g = weightedSum(local.grads[v.name].dataSync() as Float32Array, sizes[0] / n, others.map((r, k) => [r.grads[v.name], sizes[k + 1] / n]));
+        const t = tf.tensor(g, v.shape);
+        grads[v.name] = this.opts.weightDecay > 0 ? tf.add(t, tf.mul(v, this.opts.weightDecay)) : t; // PyTorch's coupled L2
       }
       const all = [...this.model.parameters().values()];
       this.optimizer.applyGradients(all.map((v) => ({ name: v.name, tensor: grads[v.name] ?? tf.zerosLike(v) })));
@@ -152,4 +153,16 @@ export class ParallelTrainer extends Trainer {
       w.postMessage({ id, ...job }, [job.x.buffer as ArrayBuffer]);
     });
   }
+}
+
+/** first * a + sum of data * w, each product and partial sum rounded to float32 (as the kernels would). */
+export function weightedSum(first: Float32Array, a: number, rest: [Float32Array, number][]): Float32Array {
+  const out = new Float32Array(first.length);
+  const fa = Math.fround(a);
+  for (let i = 0; i < out.length; i++) out[i] = first[i] * fa;
+  for (const [data, w] of rest) {
+    const fw = Math.fround(w);
+    for (let i = 0; i < out.length; i++) out[i] = out[i] + Math.fround(data[i] * fw);
+  }
+  return out;
 }

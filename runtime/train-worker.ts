@@ -6,6 +6,7 @@ import { useBackend } from "./backend.js";
 import { Model } from "./model.js";
 import { loadGradients } from "./train.js";
 import { registerWasmFallbacks } from "./fallback.js";
+import { registerWasmStepKernels } from "./grad-kernels/wasm-step.js";
 import { sliceGradients } from "./train-parallel.js";
 
 interface Job {
@@ -23,7 +24,7 @@ const port = parentPort!;
 try {
   const tf = await useBackend(workerData.backend);
   await loadGradients();
-  if (tf.getBackend() === "wasm") registerWasmFallbacks();
+  if (tf.getBackend() === "wasm") { registerWasmFallbacks(); registerWasmStepKernels(); }
   const model = new Model(workerData.graph);
   port.on("message", (job: Job) => {
     try {

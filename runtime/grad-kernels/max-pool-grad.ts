@@ -17,26 +17,43 @@ export interface PoolGeometry {
 export function maxPoolGradValues(x: Float32Array, dy: Float32Array, dx: Float32Array, g: PoolGeometry) {
   const { batch, height: H, width: W, channels: C } = g;
   dx.fill(0);
-  const best = new Float32Array(C);
-  const at = new Int32Array(C);
+  const row = W * C;
   for (let n = 0; n < batch; n++) {
     const base = n * H * W * C;
     for (let oh = 0; oh < g.outHeight; oh++) {
       const h0 = oh * g.strideHeight - g.padTop;
+      const [hLo, hHi] = [Math.max(0, h0), Math.min(H, h0 + g.filterHeight)];
       for (let ow = 0; ow < g.outWidth; ow++) {
         const w0 = ow * g.strideWidth - g.padLeft;
-        best.fill(-Infinity);
-        at.fill(-1);
-        for (let h = Math.max(0, h0); h < Math.min(H, h0 + g.filterHeight); h++)
-          for (let w = Math.max(0, w0); w < Math.min(W, w0 + g.filterWidth); w++) {
-            const p = base + (h * W + w) * C;
-            for (let c = 0; c < C; c++) {
-              const v = x[p + c];
-              if (v > best[c] || at[c] < 0) { best[c] = v; at[c] = p + c; }
-            }
-          }
+        const [wLo, wHi] = [Math.max(0, w0), Math.min(W, w0 + g.filterWidth)];
+        if (hLo >= hHi || wLo >= wHi) continue; // a window wholly in the padding
+        const first = base + (hLo * W + wLo) * C;
         const q = ((n * g.outHeight + oh) * g.outWidth + ow) * C;
-        for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += dy[q + c];
+        if (hHi - hLo === 2 && wHi - wLo === 2) { // 2x2 (LeNet's, VGG's): four reads, the first maximum kept
+          for (let c = 0; c < C; c++) {
+            const p0 = first + c;
+            const p1 = p0 + C;
+            const p2 = p0 + row;
+            const p3 = p1 + row;
+            let at = p0;
+            if (x[p1] > x[at]) at = p1;
+            if (x[p2] > x[at]) at = p2;
+            if (x[p3] > x[at]) at = p3;
+            dx[at] += dy[q + c];
+          }
+          continue;
+        }
+        for (let c = 0; c < C; c++) {
+          // the window's first position, then any strictly greater one (the first maximum in scan order)
+          let at = first + c;
+          let best = x[at];
+          for (let h = hLo; h < hHi; h++)
+            for (let w = h === hLo ? wLo + 1 : wLo; w < wHi; w++) {
+              const p = base + (h * W + w) * C + c;
+              if (x[p] > best) { best = x[p]; at = p; }
+            }
+          dx[at] += dy[q + c];
+        }
       }
     }
   }

@@ -8,7 +8,8 @@ import { compileFile } from "../../dist/compiler/compile.js";
 import { useBackend } from "../../dist/runtime/backend.js";
 import { Model } from "../../dist/runtime/model.js";
 import { Trainer, type TrainOptions } from "../../dist/runtime/train.js";
-import { ParallelTrainer } from "../../dist/runtime/train-parallel.js";
+import { ParallelTrainer, weightedSum } from "../../dist/runtime/train-parallel.js";
+import { tf } from "../../dist/runtime/backend.js";
 import type { Dataset } from "../../dist/runtime/data.js";
 import { toyImages } from "../support/toy-data.js";
 
@@ -44,6 +45,16 @@ beforeAll(async () => {
 });
 
 describe("data-parallel training", () => {
+  it("sums the slices' gradients weighted by size, bit for bit as wasm's Mul and Add would", () => {
+    expect(Array.from(weightedSum(Float32Array.of(1, 2), 0.5, [[Float32Array.of(3, 4), 0.5]]))).toEqual([2, 3]); // by hand
+    let seed = 3;
+    const rnd = (n: number) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 1e-3);
+    const [a, b, c] = [rnd(1000), rnd(1000), rnd(1000)];
+    const ours = weightedSum(a, 11 / 32, [[b, 11 / 32], [c, 10 / 32]]);
+    const kernels = tf.tidy(() => tf.add(tf.add(tf.mul(tf.tensor(a), 11 / 32), tf.mul(tf.tensor(b), 11 / 32)), tf.mul(tf.tensor(c), 10 / 32)).dataSync());
+    expect(Array.from(ours)).toEqual(Array.from(kernels));
+  });
+
   for (const [name, o] of [["adam", {}], ["sgd with momentum and weight decay", { optimizer: "sgd", lr: 0.05, momentum: 0.9, weightDecay: 0.01 }]] as const) {
     it(`equals the single-thread run (${name}; 2 and 3 threads, batches that split unevenly)`, async () => {
       for (const [threads, batch] of [[2, 10], [3, 7]]) {

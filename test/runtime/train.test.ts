@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { compileFile } from "../../compiler/compile.js";
 import { useBackend, tf } from "../../runtime/backend.js";
 import { Model } from "../../runtime/model.js";
-import { Trainer, loadGradients, type TrainOptions } from "../../runtime/train.js";
+import { Trainer, countHits, loadGradients, type TrainOptions } from "../../runtime/train.js";
 import { registerWasmFallbacks } from "../../runtime/fallback.js";
 import { loadSafetensors, saveSafetensorsAtomically } from "../../runtime/safetensors.js";
 import type { Dataset } from "../../runtime/data.js";
@@ -42,6 +42,24 @@ beforeAll(async () => {
 });
 
 describe("training", () => {
+  it("counts a batch's hits as argMax does: the first maximum of each row against the label", () => {
+    // rows: 1 (right), 0 (wrong: the label is 1), a tie counted as class 0 (right)
+    expect(countHits(Float32Array.of(0.1, 0.9, 0.8, 0.2, 0.5, 0.5), Int32Array.of(1, 1, 0), 2)).toBe(2);
+    expect(Array.from(tf.argMax(tf.tensor2d([[0.5, 0.5]]), 1).dataSync())).toEqual([0]); // tfjs's ties, the same
+  });
+
+  it("reports the training accuracy the evaluation finds on the same data", async () => {
+    // with lr 0 the weights stay: the epoch's hits (counted from the logits of each step) equal evaluate's
+    const plain = `network plain(classes = 2) {\n  input 1x6x6\n  conv 3, 3x3\n  relu\n  flatten\n  linear classes\n}`; // no dropout or batch norm: training mode computes evaluation's logits
+    const r = await compileFile("plain.net", { text: plain });
+    const m = new Model(r.graph!, { seed: 1 });
+    const t = new Trainer(m, { ...data, test: data.train }, options({ epochs: 1, lr: 0 }));
+    const [e] = (await t.run()).epochs;
+    expect(e.trainAccuracy).toBe(e.testAccuracy);
+    expect(e.trainAccuracy).toBeGreaterThan(0); // a count, not a default
+    expect(e.trainAccuracy).toBeLessThan(1);
+  });
+
   it("lowers the loss and learns a tiny problem", async () => {
     const m = await model();
     const t = new Trainer(m, data, options({ epochs: 4 }));
