@@ -44,6 +44,8 @@ export function childName(naming: Naming, label: A.Label | undefined, graph: Gra
   // PyTorch's module tree cannot hold two children of one name (their weights' names
   // would collide). Merges are not modules.
   const twin = label && graph.childNamed(naming.module, name);
+  // A mistake a loop already reported here is dropped unread: its message is not built.
+  if (twin && graph.repeated(Codes.duplicate, label.span)) throw new EvalError("", label.span, Codes.duplicate);
   if (twin)
     throw new EvalError(`the label \`${label.name}\` is used twice in ${naming.module.name ? `\`${naming.module.name}\`` : "this network"}`, label.span, Codes.duplicate,
       "PyTorch's modules cannot have two children of one name: their weights would have the same names", { span: twin.span, message: `\`${name}\` is first used here` });
@@ -76,6 +78,8 @@ export class GraphBuilder {
   readonly outputs: Port[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
+  /** The enclosing loops' places already reported (see onceAcrossIterations), innermost last. */
+  readonly loopsSeen: Set<string>[] = [];
   private readonly totals = { values: 0, macs: 0 };
   /** Each module's children by name (merges left out), indexed as they are added. */
   private readonly childIndex = new WeakMap<ModuleNode, { seen: number; names: Map<string, ModuleNode> }>();
@@ -133,6 +137,17 @@ export class GraphBuilder {
     return d;
   }
 
+  /**
+   * Whether an enclosing loop reported a mistake of this code at this place in an earlier
+   * iteration, and so will drop it: the caller need not build it (a mistake in a block
+   * that a loop runs 65,536 times is built once, not 65,536 times).
+   */
+  repeated(code: string, span: Span): boolean {
+    if (this.loopsSeen.length === 0) return false;
+    const key = placeKey(code, span);
+    return this.loopsSeen.some((seen) => seen.has(key));
+  }
+
   /** Adds a diagnostic, unless the same one (code, message, place) was reported before. */
   report(d: Diagnostic) {
     d.notes = d.notes.filter((n) => n);
@@ -142,4 +157,9 @@ export class GraphBuilder {
     this.reported.add(key);
     this.diagnostics.push(d);
   }
+}
+
+/** A diagnostic's code and primary place: what makes two loop iterations' diagnostics one. */
+export function placeKey(code: string, at: Span | undefined): string {
+  return `${code} ${at?.file}:${at?.start}:${at?.end}`;
 }
