@@ -35,24 +35,24 @@ export const MAX_LIST = 1_000_000;
 
 /** Lexical variables: a chain of maps. */
 export class Env {
-  private readonly vars = new Map<string, Value>();
+  private vars: Map<string, Value> | undefined; // made on the first set: most scopes (a loop's iterations) bind nothing
   constructor(readonly parent?: Env) {}
   get(name: string): Value | undefined {
     for (let e: Env | undefined = this; e; e = e.parent) {
-      const v = e.vars.get(name);
+      const v = e.vars?.get(name);
       if (v !== undefined) return v;
     }
     return undefined;
   }
   hasOwn(name: string): boolean {
-    return this.vars.has(name);
+    return this.vars?.has(name) ?? false;
   }
   set(name: string, v: Value) {
-    this.vars.set(name, v);
+    (this.vars ??= new Map()).set(name, v);
   }
   names(): string[] {
     const out: string[] = [];
-    for (let e: Env | undefined = this; e; e = e.parent) out.push(...e.vars.keys());
+    for (let e: Env | undefined = this; e; e = e.parent) if (e.vars) out.push(...e.vars.keys());
     return out;
   }
 }

@@ -8,12 +8,14 @@ import type * as A from "../syntax/ast.js";
 import { Abort, Codes, error, withLabel, type Diagnostic, type Span } from "../syntax/diagnostics.js";
 import type { IRNode, ModuleNode, Port } from "./ir.js";
 import type { ModuleScope } from "./modules.js";
-import { OpError, type OpResult } from "./ops.js";
+import { OpError, type Args, type OpResult, type OpSpec } from "./ops.js";
 import { EvalError } from "./evaluate.js";
 import { formatShape, typeName, type Shape, type Value } from "./values.js";
 
 export const LIMITS = { nodes: 1_000_000, depth: 200, steps: 20_000_000, repeat: 1_000_000 };
 export const MAX_DIM = 2 ** 31 - 1;
+/** A layer's children: none, one frozen list for every layer. */
+const NO_CHILDREN = Object.freeze([]) as unknown as ModuleNode[];
 
 export interface Tensor {
   node: number;
@@ -78,6 +80,8 @@ export class GraphBuilder {
   readonly outputs: Port[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
+  /** Each layer call's last binding (bind-layer.ts shares it with the next identical one). */
+  readonly lastBinding = new WeakMap<Span, { op: OpSpec; attrs: Args; input: Shape; result: OpResult }>();
   /** The enclosing loops' places already reported (see onceAcrossIterations), innermost last. */
   readonly loopsSeen: Set<string>[] = [];
   private readonly totals = { values: 0, macs: 0 };
@@ -98,9 +102,10 @@ export class GraphBuilder {
   addNode(n: Omit<IRNode, "id">, naming: Naming, label: string): Tensor {
     if (this.nodes.length >= LIMITS.nodes)
       throw new Abort(error(Codes.limit, `the network has more than ${LIMITS.nodes} layers`, n.span, "while adding this layer"));
-    const node: IRNode = { id: this.nodes.length, ...n };
+    // Built whole (a spread adds the fields one by one, into a second, out-of-line store).
+    const node: IRNode = { id: this.nodes.length, op: n.op, name: n.name, attrs: n.attrs, inputs: n.inputs, shape: n.shape, weights: n.weights, macs: n.macs, span: n.span };
     this.nodes.push(node);
-    naming.module.children.push({ name: n.name, label, type: n.op, kind: "layer", children: [], node: node.id, output: node.id, span: n.span });
+    naming.module.children.push({ name: n.name, label, type: n.op, kind: "layer", children: NO_CHILDREN, node: node.id, output: node.id, span: n.span });
     return { node: node.id, shape: n.shape };
   }
 

@@ -20,17 +20,21 @@ export function* summaryJsonPieces(g: Graph, counts: Counts, batch = 2_000): Gen
   };
   let pending = `${top.slice(0, -2)},\n`; // without its closing "\n}"
   for (const [key, items, last] of [["layers", layers, false], ["tensors", tensors, true]] as const) {
+    // Each item indented by two more spaces: JSON has no raw line break inside a string,
+    // so every line break of JSON.stringify's text starts a line.
     let count = 0;
-    let text = `${pending} "${key}": [`;
+    let parts = [`${pending} "${key}": [`];
     pending = "";
     for (const item of items()) {
-      text += `${count ? "," : ""}\n${JSON.stringify(item, null, 1).replace(/^/gm, "  ")}`;
+      parts.push(count ? ",\n  " : "\n  ", JSON.stringify(item, null, 1).replaceAll("\n", "\n  "));
       if (++count % batch === 0) {
+        const text = parts.join("");
         const cut = text.lastIndexOf("\n"); // pieces end lines
         yield text.slice(0, cut + 1);
-        text = text.slice(cut + 1);
+        parts = [text.slice(cut + 1)];
       }
     }
+    let text = parts.join("");
     text += count ? "\n ]" : "]";
     pending = text + (last ? "\n}" : ",\n");
   }
