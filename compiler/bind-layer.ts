@@ -43,17 +43,17 @@ export function bindLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Te
   const g = cx.graph;
   let result: OpResult = { shape: [] };
   let shape: Shape | null = null;
-  // A call run again (in a loop) with the same arguments and input shape shares its last
-  // node's attributes, shape and weights: inference is a function of them, and a million
-  // layers then hold one copy, not a million.
-  const last = g.lastBinding.get(s.span);
-  if (last?.op === op && sameValue(last.attrs, attrs)) attrs = last.attrs;
+  // A layer with the same arguments and input shape as the op's last one (a loop's, or a
+  // long written-out run's) shares its attributes, shape and weights: inference is a
+  // function of them, and a million layers then hold one copy, not a million.
+  const last = g.lastBinding.get(op);
+  if (last && sameValue(last.attrs, attrs)) attrs = last.attrs;
   if (input.shape && !unknown && last?.attrs === attrs && sameValue(last.input, input.shape)) [result, shape] = [last.result, last.result.shape];
   else if (input.shape && !unknown) {
     try {
       result = op.infer(attrs, input.shape);
       shape = g.checkSize(result.shape, op.name);
-      g.lastBinding.set(s.span, { op, attrs, input: input.shape, result });
+      g.lastBinding.set(op, { attrs, input: input.shape, result });
     } catch (e) {
       if (!(e instanceof OpError)) throw e;
       g.report(g.located(opError(g, e, op, s, bound, input), cx.frame));

@@ -80,8 +80,8 @@ export class GraphBuilder {
   readonly outputs: Port[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
-  /** Each layer call's last binding (bind-layer.ts shares it with the next identical one). */
-  readonly lastBinding = new WeakMap<Span, { op: OpSpec; attrs: Args; input: Shape; result: OpResult }>();
+  /** Each op's last binding (bind-layer.ts shares it with the next identical one). */
+  readonly lastBinding = new Map<OpSpec, { attrs: Args; input: Shape; result: OpResult }>();
   /** The enclosing loops' places already reported (see onceAcrossIterations), innermost last. */
   readonly loopsSeen: Set<string>[] = [];
   private readonly totals = { values: 0, macs: 0 };
