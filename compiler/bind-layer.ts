@@ -24,7 +24,7 @@ export interface LayerContext extends GraphContext {  /** Evaluates an argument'
 
 export function bindLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Tensor): Tensor {
   const bound = bindArgs(op.name, paramsOf(op), s.args, s.calleeSpan, op.positionalHint);
-  const attrs: Args = {};
+  let attrs: Args = {};
   let unknown = false;
   for (const spec of op.args) {
     const a = bound.get(spec.name);
@@ -43,10 +43,17 @@ export function bindLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Te
   const g = cx.graph;
   let result: OpResult = { shape: [] };
   let shape: Shape | null = null;
-  if (input.shape && !unknown) {
+  // A layer with the same arguments and input shape as the op's last one (a loop's, or a
+  // long written-out run's) shares its attributes, shape and weights: inference is a
+  // function of them, and a million layers then hold one copy, not a million.
+  const last = g.lastBinding.get(op);
+  if (last && sameValue(last.attrs, attrs)) attrs = last.attrs;
+  if (input.shape && !unknown && last?.attrs === attrs && sameValue(last.input, input.shape)) [result, shape] = [last.result, last.result.shape];
+  else if (input.shape && !unknown) {
     try {
       result = op.infer(attrs, input.shape);
       shape = g.checkSize(result.shape, op.name);
+      g.lastBinding.set(op, { attrs, input: input.shape, result });
     } catch (e) {
       if (!(e instanceof OpError)) throw e;
       g.report(g.located(opError(g, e, op, s, bound, input), cx.frame));
@@ -100,3 +107,14 @@ export function bindMerge(op: "add" | "mul" | "concat", parts: Tensor[], s: A.St
   const node = { op, name: cx.naming.prefix + op, attrs: {}, inputs: parts.map((p) => p.node), shape, weights: [], macs: 0, span: s.span };
   return g.addNode(node, cx.naming, op);
 }
+
+/** Equal as arguments and shapes are: numbers, strings, booleans, lists and plain records of them; anything else (a symbolic size) only if identical. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (!isRecord(a) || !isRecord(b)) return false;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+const isRecord = (x: unknown): x is object => typeof x === "object" && x !== null && Object.getPrototypeOf(x) === Object.prototype;

@@ -66,11 +66,14 @@ export function moduleTotals(g: Graph): Map<ModuleNode, ModuleTotals> {
       const n = g.nodes[m.node];
       t = { params: nodeParams(n), macs: n.macs };
     } else {
-      t = { params: 0, macs: 0 };
+      let params = 0;
+      let macs: Dim = 0;
       for (const c of m.children) {
         const ct = visit(c);
-        t = { params: t.params + ct.params, macs: add(t.macs, ct.macs) };
+        params += ct.params;
+        macs = add(macs, ct.macs);
       }
+      t = { params, macs };
     }
     out.set(m, t);
     return t;

@@ -81,10 +81,11 @@ export class Elaborator {
         cur = this.stmt(s, ctx, cur);
       } catch (e) {
         if (!(e instanceof EvalError)) throw e;
+        if (cur) cur = { node: cur.node, shape: null };
+        if (this.graph.repeated(e.code, e.span)) continue; // a loop reported it already
         const d = withNote(error(e.code, e.message, e.span), e.note ?? "");
         if (e.related) withLabel(d, e.related.span, e.related.message);
         this.graph.report(this.graph.located(d, ctx.frame));
-        if (cur) cur = { node: cur.node, shape: null };
       }
     }
     return cur;
@@ -225,13 +226,18 @@ export class Elaborator {
     const inner = this.enter(s, s.kind, ctx);
     const variable = loopVariable(s);
     const seen = new Set<string>();
-    for (const [k, item] of items.entries()) {
-      this.tick(s.span);
-      const env = new Env(inner.env);
-      if (variable) env.set(variable, item);
-      const before = this.diagnostics.length;
-      cur = this.body(s.body, { ...inner, env }, cur);
-      onceAcrossIterations(this.diagnostics, before, seen, variable ? `in the iteration where ${variable} = ${show(item)}` : `in repetition ${k + 1} of ${items.length}`);
+    this.graph.loopsSeen.push(seen);
+    try {
+      for (const [k, item] of items.entries()) {
+        this.tick(s.span);
+        const env = new Env(inner.env);
+        if (variable) env.set(variable, item);
+        const before = this.diagnostics.length;
+        cur = this.body(s.body, { ...inner, env }, cur);
+        onceAcrossIterations(this.diagnostics, before, seen, variable ? `in the iteration where ${variable} = ${show(item)}` : `in repetition ${k + 1} of ${items.length}`);
+      }
+    } finally {
+      this.graph.loopsSeen.pop();
     }
     return cur;
   }

@@ -8,12 +8,14 @@ import type * as A from "../syntax/ast.js";
 import { Abort, Codes, error, withLabel, type Diagnostic, type Span } from "../syntax/diagnostics.js";
 import type { IRNode, ModuleNode, Port } from "./ir.js";
 import type { ModuleScope } from "./modules.js";
-import { OpError, type OpResult } from "./ops.js";
+import { OpError, type Args, type OpResult, type OpSpec } from "./ops.js";
 import { EvalError } from "./evaluate.js";
 import { formatShape, typeName, type Shape, type Value } from "./values.js";
 
 export const LIMITS = { nodes: 1_000_000, depth: 200, steps: 20_000_000, repeat: 1_000_000 };
 export const MAX_DIM = 2 ** 31 - 1;
+/** A layer's children: none, one frozen list for every layer. */
+const NO_CHILDREN = Object.freeze([]) as unknown as ModuleNode[];
 
 export interface Tensor {
   node: number;
@@ -44,6 +46,8 @@ export function childName(naming: Naming, label: A.Label | undefined, graph: Gra
   // PyTorch's module tree cannot hold two children of one name (their weights' names
   // would collide). Merges are not modules.
   const twin = label && graph.childNamed(naming.module, name);
+  // A mistake a loop already reported here is dropped unread: its message is not built.
+  if (twin && graph.repeated(Codes.duplicate, label.span)) throw new EvalError("", label.span, Codes.duplicate);
   if (twin)
     throw new EvalError(`the label \`${label.name}\` is used twice in ${naming.module.name ? `\`${naming.module.name}\`` : "this network"}`, label.span, Codes.duplicate,
       "PyTorch's modules cannot have two children of one name: their weights would have the same names", { span: twin.span, message: `\`${name}\` is first used here` });
@@ -76,6 +80,10 @@ export class GraphBuilder {
   readonly outputs: Port[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
+  /** Each op's last binding (bind-layer.ts shares it with the next identical one). */
+  readonly lastBinding = new Map<OpSpec, { attrs: Args; input: Shape; result: OpResult }>();
+  /** The enclosing loops' places already reported (see onceAcrossIterations), innermost last. */
+  readonly loopsSeen: Set<string>[] = [];
   private readonly totals = { values: 0, macs: 0 };
   /** Each module's children by name (merges left out), indexed as they are added. */
   private readonly childIndex = new WeakMap<ModuleNode, { seen: number; names: Map<string, ModuleNode> }>();
@@ -94,9 +102,10 @@ export class GraphBuilder {
   addNode(n: Omit<IRNode, "id">, naming: Naming, label: string): Tensor {
     if (this.nodes.length >= LIMITS.nodes)
       throw new Abort(error(Codes.limit, `the network has more than ${LIMITS.nodes} layers`, n.span, "while adding this layer"));
-    const node: IRNode = { id: this.nodes.length, ...n };
+    // Built whole (a spread adds the fields one by one, into a second, out-of-line store).
+    const node: IRNode = { id: this.nodes.length, op: n.op, name: n.name, attrs: n.attrs, inputs: n.inputs, shape: n.shape, weights: n.weights, macs: n.macs, span: n.span };
     this.nodes.push(node);
-    naming.module.children.push({ name: n.name, label, type: n.op, kind: "layer", children: [], node: node.id, output: node.id, span: n.span });
+    naming.module.children.push({ name: n.name, label, type: n.op, kind: "layer", children: NO_CHILDREN, node: node.id, output: node.id, span: n.span });
     return { node: node.id, shape: n.shape };
   }
 
@@ -133,6 +142,17 @@ export class GraphBuilder {
     return d;
   }
 
+  /**
+   * Whether an enclosing loop reported a mistake of this code at this place in an earlier
+   * iteration, and so will drop it: the caller need not build it (a mistake in a block
+   * that a loop runs 65,536 times is built once, not 65,536 times).
+   */
+  repeated(code: string, span: Span): boolean {
+    if (this.loopsSeen.length === 0) return false;
+    const key = placeKey(code, span);
+    return this.loopsSeen.some((seen) => seen.has(key));
+  }
+
   /** Adds a diagnostic, unless the same one (code, message, place) was reported before. */
   report(d: Diagnostic) {
     d.notes = d.notes.filter((n) => n);
@@ -142,4 +162,9 @@ export class GraphBuilder {
     this.reported.add(key);
     this.diagnostics.push(d);
   }
+}
+
+/** A diagnostic's code and primary place: what makes two loop iterations' diagnostics one. */
+export function placeKey(code: string, at: Span | undefined): string {
+  return `${code} ${at?.file}:${at?.start}:${at?.end}`;
 }

@@ -2,7 +2,7 @@
 import type * as A from "../syntax/ast.js";
 import { Codes, type Diagnostic } from "../syntax/diagnostics.js";
 import { EvalError } from "./evaluate.js";
-import { LIMITS } from "./graph-builder.js";
+import { LIMITS, placeKey } from "./graph-builder.js";
 import { isUnknown, show, typeName, type Value } from "./values.js";
 
 /** The items, or undefined when the count or list is unknown (after an upstream error). */
@@ -31,8 +31,7 @@ export function loopVariable(s: A.ForStmt | A.RepeatStmt): string | undefined {
 export function onceAcrossIterations(diagnostics: Diagnostic[], before: number, seen: Set<string>, iteration: string) {
   const added = diagnostics.splice(before);
   for (const d of added) {
-    const at = d.labels.find((l) => l.primary)?.span;
-    const key = `${d.code} ${at?.file}:${at?.start}:${at?.end}`;
+    const key = placeKey(d.code, d.labels.find((l) => l.primary)?.span);
     if (seen.has(key)) continue;
     seen.add(key);
     if (d.severity === "error") d.notes.push(iteration);

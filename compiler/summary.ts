@@ -6,7 +6,8 @@ import { weightName } from "./ir.js";
 import { formatDim, names, type Dim } from "./symbolic.js";
 import { formatShape, type Shape } from "./values.js";
 
-const grouped = (n: number) => n.toLocaleString("en-US");
+/** Digits grouped by commas, as toLocaleString("en-US") writes them (which is slow, a million times). */
+const grouped = (n: number) => (Number.isSafeInteger(n) ? String(n).replace(/\B(?=(\d{3})+$)/g, ",") : n.toLocaleString("en-US"));
 /** A count for the table: grouped digits; a symbolic one as its formula when short, else what it depends on. */
 const fmtCount = (d: Dim) => {
   if (typeof d === "number") return d === 0 ? "--" : grouped(d);
@@ -25,7 +26,7 @@ const mib = (values: number) => `${((values * 4) / 2 ** 20).toFixed(2)} MiB`;
 
 
 /** A module's name as PyTorch's named_children gives it (features.0 is `0`), as in the JSON. */
-const pytorchName = (m: ModuleNode) => m.name.split(".").pop() || m.label;
+const pytorchName = (m: ModuleNode) => m.name.slice(m.name.lastIndexOf(".") + 1) || m.label;
 
 export interface TableOptions {
   depth?: number; // rows below this depth are folded into their parent (default 3)
