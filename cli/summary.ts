@@ -1,5 +1,5 @@
 // netc summary NET: the layer table and totals of a network, or the same as JSON.
-import { summaryTable } from "../compiler/summary.js";
+import { summaryTablePieces } from "../compiler/summary.js";
 import { summaryJsonPieces } from "../compiler/summary-stream.js";
 import { DTYPES, memoryFigures, memoryLines, type Dtype } from "../compiler/memory.js";
 import { compileOptionsOf, compileWithFlags, EXIT, UsageError } from "./io.js";
@@ -35,17 +35,23 @@ output and its gradient, parameters) and for training (+ gradients + optimizer s
     if ("code" in r) return r.code;
     const memory = memoryFigures(r.graph, r.counts, { batch, dtype, optimizer });
     if (values.json) {
-      let previous: string | undefined; // the last piece ends the object: the memory figures go before its brace
-      for (const piece of summaryJsonPieces(r.graph, r.counts)) {
-        if (previous !== undefined) out.stdout(previous);
-        previous = piece;
-      }
-      out.stdout(memory ? previous!.replace(/\n}$/, `,\n "memory": ${JSON.stringify(memory)}\n}`) : previous!);
+      const last = writeAllButLast(summaryJsonPieces(r.graph, r.counts), out); // it ends the object: the memory figures go before its brace
+      out.stdout(memory ? last.replace(/\n}$/, `,\n "memory": ${JSON.stringify(memory)}\n}`) : last);
     } else {
-      const table = summaryTable(r.graph, r.counts, { depth });
-      const rule = table.slice(table.lastIndexOf("\n") + 1);
-      out.stdout(memory ? `${table}\n${memoryLines(memory).join("\n")}\n${rule}` : table);
+      const footer = writeAllButLast(summaryTablePieces(r.graph, r.counts, { depth }), out).slice(0, -1); // the memory figures go before its closing rule
+      const rule = footer.slice(footer.lastIndexOf("\n") + 1);
+      out.stdout(memory ? `${footer}\n${memoryLines(memory).join("\n")}\n${rule}` : footer);
     }
     return EXIT.ok;
   },
 });
+
+/** Writes every piece but the last, which it returns (a generator yields at least one). */
+function writeAllButLast(pieces: Iterable<string>, out: { stdout: (s: string) => void }): string {
+  let previous: string | undefined;
+  for (const piece of pieces) {
+    if (previous !== undefined) out.stdout(previous);
+    previous = piece;
+  }
+  return previous!;
+}

@@ -33,6 +33,11 @@ export interface TableOptions {
 }
 
 export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}): string {
+  return [...summaryTablePieces(g, counts, opts)].join("").slice(0, -1);
+}
+
+/** The table in pieces of up to `batch` rows, each ending its lines: a million rows are never one string. */
+export function* summaryTablePieces(g: Graph, counts: Counts, opts: TableOptions = {}, batch = 2_000): Generator<string> {
   const maxDepth = opts.depth ?? 3;
   const totals = moduleTotals(g);
   const shapeOf = (m: ModuleNode) => {
@@ -41,33 +46,37 @@ export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}):
     return s ? formatShape(s) : "?";
   };
   // Two walks, the first for the column widths: a million rows are never all kept as cells.
-  const walk = (m: ModuleNode, depth: number, prefix: string, emit: (row: string[]) => void) => {
-    m.children.forEach((c, i) => {
-      const last = i === m.children.length - 1;
-      const idx = `${depth}-${i + 1}`;
+  function* walk(m: ModuleNode, depth: number, prefix: string): Generator<string[]> {
+    const n = m.children.length;
+    for (let i = 0; i < n; i++) {
+      const c = m.children[i];
+      const last = i === n - 1;
       const t = totals.get(c)!;
-      emit([`${prefix}${last ? "└─" : "├─"}${pytorchName(c)}`, c.type, idx, shapeOf(c), fmtCount(t.params), fmtCount(t.macs)]);
-      if (depth < maxDepth && c.kind !== "layer") walk(c, depth + 1, prefix + (last ? "  " : "│ "), emit);
-    });
-  };
+      yield [`${prefix}${last ? "└─" : "├─"}${pytorchName(c)}`, c.type, `${depth}-${i + 1}`, shapeOf(c), fmtCount(t.params), fmtCount(t.macs)];
+      if (depth < maxDepth && c.kind !== "layer") yield* walk(c, depth + 1, prefix + (last ? "  " : "│ "));
+    }
+  }
   const header = ["Layer", "Type", "Depth-Idx", "Output shape", "Params", "MACs"];
   const widths = header.map((h) => h.length);
-  walk(g.root, 1, "", (r) => r.forEach((c, i) => (widths[i] = Math.max(widths[i], c.length))));
-  const right = new Set([4, 5]);
+  for (const r of walk(g.root, 1, "")) for (let i = 0; i < 6; i++) if (r[i].length > widths[i]) widths[i] = r[i].length;
   const line = (r: string[]) =>
-    r.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
-  const rows: string[] = [];
-  walk(g.root, 1, "", (r) => rows.push(line(r)));
+    r.map((c, i) => (i >= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
   const rule = "=".repeat(widths.reduce((a, b) => a + b + 2, -2));
+  yield `${rule}\n${line(header)}\n${rule}\n`;
+  let rows: string[] = [];
+  for (const r of walk(g.root, 1, "")) {
+    rows.push(line(r));
+    if (rows.length === batch) {
+      yield `${rows.join("\n")}\n`;
+      rows = [];
+    }
+  }
+  if (rows.length) yield `${rows.join("\n")}\n`;
   const ins = g.inputs.map((p) => `${p.name} ${formatShape(g.nodes[p.node].shape ?? [])}`).join(", ");
   const outs = g.outputs.map((p) => `${p.name} ${formatShape(g.nodes[p.node].shape ?? [])}`).join(", ");
   const macs = typeof counts.macs === "number" ? `${grouped(counts.macs)} (${humanUnits(counts.macs, "MACs")})` : String(counts.macs);
   const act = typeof counts.activations === "number" ? mib(counts.activations) : `${String(counts.activations)} values`;
-  const lines = [
-    rule,
-    line(header),
-    rule,
-    ...rows,
+  const footer = [
     rule,
     `Network: ${g.network}    Input: ${ins}    Output: ${outs}`,
     `Trainable params: ${grouped(counts.params)}`,
@@ -77,7 +86,7 @@ export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}):
       (counts.peakActivations !== null ? `, peak ${mib(counts.peakActivations)}` : "") + " (float32, batch 1)",
     rule,
   ];
-  return lines.join("\n");
+  yield `${footer.join("\n")}\n`;
 }
 
 /** A size: a number, or its formula (the factored text of compiler/factor.ts, Python syntax). */

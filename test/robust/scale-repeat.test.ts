@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileFile } from "../../compiler/compile.js";
+import { summaryTable, summaryTablePieces } from "../../compiler/summary.js";
 import { scratch } from "./cli-support.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -32,6 +33,23 @@ describe("a million layers from repeat", () => {
     expect(nodes[1].attrs).toEqual(nodes[2].attrs); // same arguments, another input: its own inference
     expect(nodes[1].weights).not.toBe(nodes[2].weights);
     expect(nodes.map((n) => n.name).slice(0, 3)).toEqual(["input", "0", "1"]);
+  });
+
+  it("the table comes in pieces of 2,000 rows whose lines are the input and the 4,500 layers in order, with the hand counts", async () => {
+    const c = await compileFile("big.net", { text: net(4500) });
+    const pieces = [...summaryTablePieces(c.graph!, c.counts!)];
+    expect(pieces).toHaveLength(5); // header, 2,000 + 2,000 + 501 rows, footer
+    expect(pieces.every((p) => p.endsWith("\n"))).toBe(true);
+    const lines = pieces.join("").split("\n");
+    expect(lines[3].split(/\s{2,}/).slice(1)).toEqual(["input", "1-1", "3x8x8", "--", "--"]);
+    const rows = lines.slice(4, 4 + 4500);
+    rows.forEach((r, i) => {
+      const cells = r.split(/\s{2,}/);
+      expect(cells.slice(1)).toEqual(["conv", `1-${i + 2}`, "8x8x8", i === 0 ? "224" : "584", i === 0 ? "13,824" : "36,864"]);
+    });
+    expect(lines[4 + 4500]).toMatch(/^=+$/);
+    expect(lines).toContain(`Trainable params: ${params(4500).toLocaleString("en-US")}`);
+    expect(summaryTable(c.graph!, c.counts!)).toBe(pieces.join("").slice(0, -1));
   });
 
   it("999,999 convolutions: summary --json under a 1,000 MB heap", () => {
