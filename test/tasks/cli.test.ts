@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { netc, noStackTrace, tmp, useCli } from "../support/cli.js";
+import { evalJson, LONG } from "./support.js";
 
 useCli();
-const LONG = 280_000;
 
 function train(net: string, data: string, epochs: number, extra: string[] = []) {
   const weights = join(tmp(), `${net}.safetensors`);
@@ -17,11 +17,6 @@ function train(net: string, data: string, epochs: number, extra: string[] = []) 
   return { weights, history: JSON.parse(r.stdout.trim().split("\n").pop()!).history as { trainLoss: number }[] };
 }
 
-const evalJson = (net: string, data: string, weights?: string) => {
-  const r = netc(["eval", net, "--data", data, ...(weights ? ["--weights", weights] : []), "--json"], LONG);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-};
 
 describe("segmentation end to end", () => {
   it("synth, train seg_tiny, eval, run --mask and --draw", () => {

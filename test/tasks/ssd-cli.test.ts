@@ -6,27 +6,22 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { netc, noStackTrace, tmp, useCli } from "../support/cli.js";
+import { evalJson, LONG } from "./support.js";
 
 useCli();
-const LONG = 280_000;
 
-const evalJson = (data: string, weights?: string) => {
-  const r = netc(["eval", "ssd_tiny", "--data", data, ...(weights ? ["--weights", weights] : []), "--json"], LONG);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-};
 
 describe("SSD end to end", () => {
   it("synth, train ssd_tiny, eval mAP, run --json and --draw", () => {
     const data = join(tmp(), "det");
     expect(netc(["data", "synth", "--task", "detection", "-n", "60", "-o", data, "--seed", "3"], LONG).code).toBe(0);
-    const before = evalJson(data); // the random initial weights
+    const before = evalJson("ssd_tiny", data); // the random initial weights
     const weights = join(tmp(), "ssd.safetensors");
     const r = netc(["train", "ssd_tiny", "--data", data, "--epochs", "4", "--batch", "8", "--augment", "flip", "--seed", "1", "--checkpoint", weights, "--json"], LONG);
     expect(r.code, r.stderr).toBe(0);
     const history = JSON.parse(r.stdout.trim().split("\n").pop()!).history as { trainLoss: number }[];
     expect(history[history.length - 1].trainLoss).toBeLessThan(history[0].trainLoss / 2);
-    const after = evalJson(data, weights);
+    const after = evalJson("ssd_tiny", data, weights);
     expect(after.task).toBe("detection");
     expect(Object.keys(after.ap)).toEqual(["circle", "square", "triangle"]);
     expect(before.map).toBeLessThan(0.2);
