@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { outputTask } from "../compiler/tasks.js";
+import { availableParallelism } from "node:os";
 import { backendChoice, backendOptions } from "./backend-flags.js";
 import type { BackendName } from "../runtime/backend.js";
 import { compileOptionsOf, compileWithFlags, EXIT, UsageError, type Out } from "./io.js";
@@ -88,7 +89,8 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
   if (values.resume && !values.checkpoint) throw new UsageError("--resume needs --checkpoint FILE to resume from");
 
   const [backend, backendOptions] = backendChoice(values);
-  if (backend.startsWith("onnxruntime")) throw new UsageError("onnxruntime runs inference only: train with auto, webgpu, wasm or cpu");
+  if (backend.startsWith("onnxruntime") && !["onnxruntime", "onnxruntime-cpu"].includes(backend))
+    throw new UsageError(`netc trains with onnxruntime on the CPU only (--backend onnxruntime): train on a GPU with --backend webgpu`);
   if (values.checkpoint) checkOutputPath(values.checkpoint, "the checkpoint", { makeFolder: !values.resume }); // before training, not after an epoch
   const compiled = await compileWithFlags(positionals[0], values, out);
   if ("code" in compiled) return compiled.code;
@@ -108,8 +110,10 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
     const augment = augmentList.length ? { crop: augmentList.includes("crop") ? 4 : 0, flip: augmentList.includes("flip"), ...(augmentList.includes("scale") ? { scale: SCALE_RANGE } : {}) } : undefined;
     // the data set, its shape and classes checked before anything loads, and the loss of the first output's task (docs/tasks.md)
     const { data, objective } = trainingSetup(graph, values.data, augment);
-    const tf = await rt.useBackend(backend as BackendName, backendOptions);
-    if (!values.json) out.stderr(`netc train: on ${rt.backendDescription()}`);
+    const tf = await rt.useBackend(backend.startsWith("onnxruntime") ? "wasm" : (backend as BackendName), backendOptions);
+    const native = await nativeTraining(backend, tf.getBackend(), graph, !!objective); // onnxruntime's whole-step graph, on the CPU
+    const device = native.use ? `onnxruntime-node (CPU, the whole step as one graph; ${tf.getBackend()} evaluates)` : rt.backendDescription();
+    if (!values.json) out.stderr(`netc train: on ${device}${native.why ? ` (onnxruntime cannot train this network: ${native.why})` : ""}`);
 
     checkMemory(graph, compiled.counts, { batch, backend: tf.getBackend(), training: true }); // before allocating
     const model = new rt.Model(graph, { seed: settings.seed });
@@ -139,7 +143,7 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
     const started = performance.now();
     let done = startEpoch;
     const cpuBackend = ["wasm", "cpu"].includes(tf.getBackend());
-    const workers = num("workers", values.workers, cpuBackend && !objective ? defaultTrainWorkers(batch) : 1, true);
+    const workers = num("workers", values.workers, native.use ? availableParallelism() : cpuBackend && !objective ? defaultTrainWorkers(batch) : 1, true);
     if (workers < 1) throw new UsageError("--workers must be at least 1");
     if (workers > 1 && objective) throw new UsageError("--workers splits classification training only; detection and segmentation train on one thread");
     if (workers > 1 && !cpuBackend) throw new UsageError(`--workers splits batches across CPU threads: use it with --backend wasm or cpu, not ${tf.getBackend()}`);
@@ -159,7 +163,9 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
       },
       shouldStop: () => stop,
     };
-    const trainer = workers > 1 ? new ParallelTrainer(model, data, trainerOptions, workers, tf.getBackend()) : new Trainer(model, data, trainerOptions);
+    const trainer = native.use
+      ? new (await import("../export/onnx/native-train.js")).NativeTrainer(model, data, trainerOptions, workers)
+      : workers > 1 ? new ParallelTrainer(model, data, trainerOptions, workers, tf.getBackend()) : new Trainer(model, data, trainerOptions);
     made.push(trainer.optimizer);
     async function save(epoch: number) {
       makeFolders(dirname(values.checkpoint!), values.checkpoint!, "the checkpoint"); // not Node's recursive mkdir: it loops on /proc
@@ -173,7 +179,7 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
     }
     const last = result.epochs[result.epochs.length - 1];
     const summary = {
-      network: graph.network, data: values.data, backend: tf.getBackend(), device: rt.backendDescription(), workers, epochs: done, stopped: result.stopped,
+      network: graph.network, data: values.data, backend: native.use ? "onnxruntime" : tf.getBackend(), device, workers, epochs: done, stopped: result.stopped,
       testAccuracy: last?.testAccuracy ?? null, trainLoss: last?.trainLoss ?? null,
       seconds: +((performance.now() - started) / 1000).toFixed(2), history: result.epochs,
     };
@@ -189,6 +195,21 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
   } finally {
     for (const t of made) t.dispose();
   }
+}
+
+/**
+ * Whether the step runs in onnxruntime: asked for (then the network must be one it can
+ * train), or under auto on the CPU when onnxruntime-node is installed and the network is
+ * a classifier of layers it knows; `why` says what kept auto (or the request) from it.
+ */
+async function nativeTraining(backend: string, tfBackend: string, graph: import("../compiler/ir.js").Graph, task: boolean): Promise<{ use: boolean; why?: string }> {
+  const asked = backend.startsWith("onnxruntime");
+  if (!asked && (backend !== "auto" || tfBackend !== "wasm")) return { use: false };
+  const { nativeTrainingBlocker } = await import("../export/onnx/train-graph.js");
+  const { onnxRuntimeAvailable } = await import("../export/onnx/session.js");
+  const why = task ? "it trains classifiers only" : !(await onnxRuntimeAvailable()) ? "onnxruntime-node is not installed" : nativeTrainingBlocker(graph);
+  if (why && asked) throw new UsageError(`onnxruntime cannot train ${graph.network}: ${why}; train with --backend wasm`);
+  return why ? { use: false, why } : { use: true };
 }
 
 /** A progress line redrawn in place on a terminal; one line per epoch otherwise. */

@@ -173,8 +173,8 @@ export class Model {
     values[i] = undefined;
   }
 
-  /** PyTorch's running statistics: momentum-weighted, the variance unbiased. */
-  private updateStatistics(updates: NonNullable<RunContext["statUpdates"]>) {
+  /** PyTorch's running statistics: momentum-weighted, the variance unbiased (takes the tensors). */
+  updateStatistics(updates: NonNullable<RunContext["statUpdates"]>) {
     for (const u of updates) {
       const m = u.node.attrs.momentum as number;
       const w = this.nodeWeights[u.node.id];
@@ -194,6 +194,21 @@ export class Model {
     const out = new Map<string, tf.Variable>();
     for (const slot of this.slots) if (slot.kind === "parameter") out.set(slot.name, this.variables.get(slot.name)!);
     return out;
+  }
+
+  /** A parameter or buffer's value in PyTorch's layout: a copy (CPU backends). */
+  torchData(name: string): Float32Array {
+    const v = this.variables.get(name)!;
+    const t = this.layout(name, v, "torch");
+    const data = (t.dataSync() as Float32Array).slice();
+    if (t !== v) t.dispose();
+    return data;
+  }
+
+  /** A tensor shaped like the variable `name` in PyTorch's layout or in the variable's own (it may be `t` itself). */
+  layout(name: string, t: tf.Tensor, to: "torch" | "kernel"): tf.Tensor {
+    const slot = this.slots.find((s) => s.name === name)!;
+    return tf.tidy(() => (to === "torch" ? this.toTorchLayout(slot, t) : this.toKernel(slot, t)));
   }
 
   /** Every parameter, buffer and counter, by name, in PyTorch's layout (CPU backends). */

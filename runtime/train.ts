@@ -123,7 +123,7 @@ export class Trainer {
   }
 
   /** One pass over the training split in an order fixed by the seed and the epoch. */
-  private async epoch(e: number): Promise<{ loss: number; accuracy: number; stopped: boolean }> {
+  protected async epoch(e: number): Promise<{ loss: number; accuracy: number; stopped: boolean }> {
     const { train, shape } = this.data;
     const size = shape.reduce((a, b) => a * b, 1);
     const random = mulberry32(this.opts.seed * 1000 + e);

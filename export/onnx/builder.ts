@@ -62,6 +62,16 @@ export class GraphBuilder {
     return output;
   }
 
+  /** Adds a node with `count` outputs; returns their names. */
+  addOutputs(op: string, inputs: string[], attrs: Record<string, Attr>, count: number, label: string): string[] {
+    const outputs = Array.from({ length: count }, (_, i) => this.fresh(i ? `${label}_${i}` : label));
+    let name = label;
+    for (let i = 1; this.nodeNames.has(name); i++) name = `${label}_${i}`;
+    this.nodeNames.add(name);
+    this.nodes.push({ name, op_type: op, input: inputs, output: outputs, attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+    return outputs;
+  }
+
   /** Where weights go when they are stored outside the model (ONNX's external data). */
   external?: ExternalData;
 

@@ -1,0 +1,231 @@
+// Forward (in training mode) and backward rules, as ONNX operators, for the layers that
+// netc can train outside TensorFlow.js (train-graph.ts): each rule emits its layer's
+// forward pass keeping what its gradient needs, and the gradient with respect to its
+// inputs and weights, with PyTorch's semantics (autograd's formulas: batch norm on the
+// batch's statistics, max pooling's gradient to the first maximum of each window).
+import type { IRNode } from "../../compiler/ir.js";
+import type { Pair } from "../../compiler/op-args.js";
+import { int, ints, type GraphBuilder } from "./builder.js";
+import { convPads } from "./layers.js";
+
+export interface RuleContext {
+  b: GraphBuilder;
+  node: IRNode;
+  x: string[]; // input value names
+  shapes: number[][]; // input shapes without the batch
+  label: string;
+  weight(rel: string): string | undefined; // the graph input holding a weight (PyTorch's layout)
+  invN: string; // 1 / batch, a scalar input
+}
+
+export interface Forward {
+  y: string;
+  keep?: Record<string, string>;
+  stats?: { mean: string; variance: string }; // batch norm: the batch's mean and biased variance, [C]
+}
+
+export interface Backward {
+  dx: (string | undefined)[]; // per input; undefined where no gradient is needed
+  dw: Record<string, string>; // by weight name relative to the node
+}
+
+export interface Rule {
+  /** Why this node cannot train natively, or undefined. */
+  check?(node: IRNode, shapes: number[][]): string | undefined;
+  forward(c: RuleContext): Forward;
+  backward(c: RuleContext, f: Forward, dy: string, needs: boolean[]): Backward;
+}
+
+const pair = (v: unknown) => v as Pair;
+const tr = (b: GraphBuilder, x: string, perm: number[], label: string) => b.add("Transpose", [x], { perm: ints(perm) }, undefined, label);
+const sum = (b: GraphBuilder, x: string, axes: number[], keep: boolean, label: string) =>
+  b.add("ReduceSum", [x, b.int64s(axes, `${label}/axes`)], { keepdims: int(keep ? 1 : 0) }, undefined, label);
+const shapeOf = (b: GraphBuilder, x: string, label: string) => b.add("Shape", [x], {}, undefined, `${label}/shape`);
+
+/** The input padding that a stride leaves unread at the end: ConvTranspose's output_padding. */
+function remainders(h: number, w: number, k: Pair, s: Pair, pads: number[], oh: number, ow: number): Pair {
+  return [h + pads[0] + pads[2] - k[0] - (oh - 1) * s[0], w + pads[1] + pads[3] - k[1] - (ow - 1) * s[1]];
+}
+
+const conv: Rule = {
+  check: (node) => {
+    const d = pair(node.attrs.dilation);
+    if (d[0] !== 1 || d[1] !== 1) return "dilated convolution";
+    if (node.attrs.groups !== 1) return "grouped convolution";
+    return undefined;
+  },
+  forward: (c) => {
+    const a = c.node.attrs;
+    const inputs = [c.x[0], c.weight("weight")!, ...(c.weight("bias") ? [c.weight("bias")!] : [])];
+    const y = c.b.add("Conv", inputs, { kernel_shape: ints(pair(a.kernel)), strides: ints(pair(a.stride)), pads: ints(convPads(c.node)) }, undefined, c.label);
+    return { y };
+  },
+  backward: (c, _f, dy, needs) => {
+    const { b, label } = c;
+    const [k, s, pads] = [pair(c.node.attrs.kernel), pair(c.node.attrs.stride), convPads(c.node)];
+    const [, h, w] = c.shapes[0];
+    const [, oh, ow] = c.node.shape as number[];
+    const r = remainders(h, w, k, s, pads, oh, ow);
+    const dw: Record<string, string> = {};
+    if (c.weight("bias")) dw.bias = sum(b, dy, [0, 2, 3], false, `${label}/grad_bias`);
+    // dW[o, c, i, j] = sum over n, y, x of dY[n, o, y, x] · X[n, c, y·s + i, x·s + j]: a
+    // convolution of the input (channels as the batch) by the output gradient, dilated by the stride
+    const xt = tr(b, c.x[0], [1, 0, 2, 3], `${label}/x_t`);
+    const dyt = tr(b, dy, [1, 0, 2, 3], `${label}/dy_t`);
+    let g = b.add("Conv", [xt, dyt], { pads: ints(pads), dilations: ints(s), strides: ints([1, 1]) }, undefined, `${label}/grad_weight_t`);
+    if (r[0] > 0 || r[1] > 0) g = b.add("Slice", [g, b.int64s([0, 0], `${label}/k0`), b.int64s(k, `${label}/k`), b.int64s([2, 3], `${label}/k_axes`)], {}, undefined, `${label}/grad_weight_cut`);
+    dw.weight = tr(b, g, [1, 0, 2, 3], `${label}/grad_weight`);
+    const dx = needs[0]
+      ? b.add("ConvTranspose", [dy, c.weight("weight")!], { kernel_shape: ints(k), strides: ints(s), pads: ints(pads), output_padding: ints(r) }, undefined, `${label}/grad_input`)
+      : undefined;
+    return { dx: [dx], dw };
+  },
+};
+
+const linear: Rule = {
+  check: (_node, shapes) => (shapes[0].length !== 1 ? "a linear layer on a value of more than one dimension" : undefined),
+  forward: (c) => {
+    const inputs = [c.x[0], c.weight("weight")!, ...(c.weight("bias") ? [c.weight("bias")!] : [])];
+    return { y: c.b.add("Gemm", inputs, { transB: int(1) }, undefined, c.label) };
+  },
+  backward: (c, _f, dy, needs) => {
+    const { b, label } = c;
+    const dw: Record<string, string> = { weight: b.add("Gemm", [dy, c.x[0]], { transA: int(1) }, undefined, `${label}/grad_weight`) };
+    if (c.weight("bias")) dw.bias = sum(b, dy, [0], false, `${label}/grad_bias`);
+    const dx = needs[0] ? b.add("MatMul", [dy, c.weight("weight")!], {}, undefined, `${label}/grad_input`) : undefined;
+    return { dx: [dx], dw };
+  },
+};
+
+const relu: Rule = {
+  forward: (c) => ({ y: c.b.add("Relu", [c.x[0]], {}, undefined, c.label) }),
+  backward: (c, f, dy) => {
+    const zero = c.b.floats([0], `${c.label}/zero`);
+    const on = c.b.add("Greater", [f.y, zero], {}, undefined, `${c.label}/on`); // autograd's: where the result is positive
+    return { dx: [c.b.add("Where", [on, dy, zero], {}, undefined, `${c.label}/grad_input`)], dw: {} };
+  },
+};
+
+const add: Rule = {
+  check: (node, shapes) => (shapes.some((s) => s.join("x") !== (node.shape as number[]).join("x")) ? "a broadcasting add" : undefined),
+  forward: (c) => ({ y: c.x.slice(1).reduce((acc, v, i) => c.b.add("Add", [acc, v], {}, undefined, `${c.label}_${i}`), c.x[0]) }),
+  backward: (_c, _f, dy, needs) => ({ dx: needs.map((n) => (n ? dy : undefined)), dw: {} }),
+};
+
+const flatten: Rule = {
+  check: (node) => ((node.shape as number[]).length !== 1 ? "a flatten that keeps more than the batch and one dimension" : undefined),
+  forward: (c) => ({ y: c.b.reshape(c.x[0], [0, -1], c.label) }),
+  backward: (c, _f, dy) => ({ dx: [c.b.add("Reshape", [dy, shapeOf(c.b, c.x[0], c.label)], {}, undefined, `${c.label}/grad_input`)], dw: {} }),
+};
+
+const batchnorm: Rule = {
+  check: (node, shapes) => {
+    if (shapes[0].length !== 3) return "batch norm on a value that is not C x H x W";
+    if (!node.attrs.stats) return "batch norm without running statistics";
+    if (typeof node.attrs.momentum !== "number") return "batch norm with a cumulative average (momentum None)";
+    return undefined;
+  },
+  forward: (c) => {
+    const { b, label } = c;
+    const ch = c.shapes[0][0];
+    const mean = b.reduce("ReduceMean", c.x[0], [0, 2, 3], `${label}/mean`);
+    const xc = b.add("Sub", [c.x[0], mean], {}, undefined, `${label}/centred`);
+    const variance = b.reduce("ReduceMean", b.add("Mul", [xc, xc], {}, undefined, `${label}/square`), [0, 2, 3], `${label}/var`);
+    const eps = b.floats([c.node.attrs.eps as number], `${label}/eps`);
+    const inv = b.add("Reciprocal", [b.add("Sqrt", [b.add("Add", [variance, eps], {}, undefined, `${label}/var_eps`)], {}, undefined, `${label}/std`)], {}, undefined, `${label}/inv_std`);
+    const xhat = b.add("Mul", [xc, inv], {}, undefined, `${label}/normalized`);
+    let y = xhat;
+    let gamma: string | undefined;
+    if (c.weight("weight")) y = b.add("Mul", [y, (gamma = b.reshape(c.weight("weight")!, [ch, 1, 1], `${label}/gamma`))], {}, undefined, `${label}/scaled`);
+    if (c.weight("bias")) y = b.add("Add", [y, b.reshape(c.weight("bias")!, [ch, 1, 1], `${label}/beta`)], {}, undefined, label);
+    const stats = { mean: b.reshape(mean, [ch], `${label}/batch_mean`), variance: b.reshape(variance, [ch], `${label}/batch_var`) };
+    return { y, keep: { xhat, inv, ...(gamma ? { gamma } : {}) }, stats };
+  },
+  backward: (c, f, dy) => {
+    const { b, label } = c;
+    const { xhat, inv, gamma } = f.keep!;
+    const s1 = sum(b, dy, [0, 2, 3], true, `${label}/grad_sum`);
+    const s2 = sum(b, b.add("Mul", [dy, xhat], {}, undefined, `${label}/dy_xhat`), [0, 2, 3], true, `${label}/grad_sum_xhat`);
+    const dw: Record<string, string> = {};
+    const ch = c.shapes[0][0];
+    if (c.weight("weight")) dw.weight = b.reshape(s2, [ch], `${label}/grad_weight`);
+    if (c.weight("bias")) dw.bias = b.reshape(s1, [ch], `${label}/grad_bias`);
+    // dX = γ/σ · (dY − mean(dY) − x̂ · mean(dY · x̂)), means over the batch and the map
+    const invM = b.add("Mul", [c.invN, b.floats([1 / (c.shapes[0][1] * c.shapes[0][2])], `${label}/inv_area`)], {}, undefined, `${label}/inv_count`);
+    const m1 = b.add("Mul", [s1, invM], {}, undefined, `${label}/grad_mean`);
+    const m2 = b.add("Mul", [b.add("Mul", [s2, invM], {}, undefined, `${label}/grad_mean_xhat`), xhat], {}, undefined, `${label}/grad_proj`);
+    const centred = b.add("Sub", [b.add("Sub", [dy, m1], {}, undefined, `${label}/grad_c1`), m2], {}, undefined, `${label}/grad_c2`);
+    const scale = gamma ? b.add("Mul", [gamma, inv], {}, undefined, `${label}/grad_scale`) : inv;
+    return { dx: [b.add("Mul", [centred, scale], {}, undefined, `${label}/grad_input`)], dw };
+  },
+};
+
+/** Pooling geometry as pooling.ts computes it: ceil mode as extra end padding. */
+function poolGeometry(node: IRNode, shapes: number[][]) {
+  const a = node.attrs;
+  const [k, s, p, d] = [pair(a.kernel), pair(a.stride), pair(a.pad), pair(a.dilation ?? [1, 1])];
+  const [, h, w] = shapes[0];
+  const [, oh, ow] = node.shape as number[];
+  const extraH = Math.max(0, (oh - 1) * s[0] + d[0] * (k[0] - 1) + 1 - (h + 2 * p[0]));
+  const extraW = Math.max(0, (ow - 1) * s[1] + d[1] * (k[1] - 1) + 1 - (w + 2 * p[1]));
+  return { k, s, d, h, w, oh, ow, pads: [p[0], p[1], p[0] + extraH, p[1] + extraW] };
+}
+
+const maxpool: Rule = {
+  check: (node, shapes) => (poolGeometry(node, shapes).pads.some((v, i) => v >= pair(node.attrs.kernel)[i % 2]) ? "max pooling padded by a kernel or more" : undefined),
+  forward: (c) => {
+    const g = poolGeometry(c.node, c.shapes);
+    const [y, indices] = c.b.addOutputs("MaxPool", [c.x[0]], { kernel_shape: ints(g.k), strides: ints(g.s), pads: ints(g.pads), dilations: ints(g.d) }, 2, c.label);
+    return { y, keep: { indices } };
+  },
+  backward: (c, f, dy) => {
+    // each output's gradient added to the input cell it came from (onnxruntime's index of
+    // the first maximum in the flattened input, as PyTorch's)
+    const { b, label } = c;
+    const flat = b.reshape(c.x[0], [-1], `${label}/x_flat`);
+    const zeros = b.add("ConstantOfShape", [shapeOf(b, flat, `${label}/flat`)], {}, undefined, `${label}/zeros`);
+    const idx = b.reshape(f.keep!.indices, [-1], `${label}/indices_flat`);
+    const upd = b.reshape(dy, [-1], `${label}/dy_flat`);
+    const scattered = b.add("ScatterElements", [zeros, idx, upd], { axis: int(0), reduction: { string: "add" } }, undefined, `${label}/scatter`);
+    return { dx: [b.add("Reshape", [scattered, shapeOf(b, c.x[0], label)], {}, undefined, `${label}/grad_input`)], dw: {} };
+  },
+};
+
+/** Average pooling whose every window divides by the kernel's area (pooling.ts's plain case). */
+function averageWindows(node: IRNode, shapes: number[][]) {
+  if (node.op === "avgpool") {
+    const g = poolGeometry(node, shapes);
+    const full = (out: number, k: number, s: number, p: number, n: number) =>
+      Array.from({ length: out }, (_, i) => Math.min(i * s - p + k, n + p) - (i * s - p)).every((v) => v === k);
+    const ok = (node.attrs.count_include_pad || g.pads.every((v) => v === 0)) && full(g.oh, g.k[0], g.s[0], g.pads[0], g.h) && full(g.ow, g.k[1], g.s[1], g.pads[1], g.w);
+    const ceil = g.pads[2] !== g.pads[0] || g.pads[3] !== g.pads[1];
+    return ok && !ceil && g.pads.every((v, i) => v < g.k[i % 2]) && g.d.every((v) => v === 1) ? g : undefined;
+  }
+  const [, h, w] = shapes[0];
+  const [oh, ow] = node.op === "globalavgpool" ? [1, 1] : pair(node.attrs.size);
+  if (h % oh || w % ow) return undefined;
+  const k: Pair = [h / oh, w / ow];
+  return { k, s: k, d: [1, 1], h, w, oh, ow, pads: [0, 0, 0, 0] };
+}
+
+const avgpool: Rule = {
+  check: (node, shapes) => (averageWindows(node, shapes) ? undefined : "average pooling with windows of different sizes"),
+  forward: (c) => {
+    const g = averageWindows(c.node, c.shapes)!;
+    return { y: c.b.add("AveragePool", [c.x[0]], { kernel_shape: ints(g.k), strides: ints(g.s), pads: ints(g.pads), count_include_pad: int(1) }, undefined, c.label) };
+  },
+  backward: (c, _f, dy) => {
+    // each output's gradient spread evenly over its window: a transposed convolution by a
+    // constant kernel, one channel at a time
+    const g = averageWindows(c.node, c.shapes)!;
+    const ch = c.shapes[0][0];
+    const kernel = c.b.floats(new Float32Array(ch * g.k[0] * g.k[1]).fill(1 / (g.k[0] * g.k[1])), `${c.label}/spread`, [ch, 1, g.k[0], g.k[1]]);
+    const r = remainders(g.h, g.w, g.k, g.s, g.pads, g.oh, g.ow);
+    const attrs = { kernel_shape: ints(g.k), strides: ints(g.s), pads: ints(g.pads), output_padding: ints(r), group: int(ch) };
+    return { dx: [c.b.add("ConvTranspose", [dy, kernel], attrs, undefined, `${c.label}/grad_input`)], dw: {} };
+  },
+};
+
+/** The layers netc trains natively, by IR op. */
+export const rules: Record<string, Rule> = { conv, linear, relu, add, flatten, batchnorm, maxpool, avgpool, adaptiveavgpool: avgpool, globalavgpool: avgpool };
+

@@ -1,0 +1,58 @@
+# One training step of test/export/native-train.net in PyTorch: the weights, the batch,
+# the loss, every parameter's gradient (autograd) and the running statistics after the
+# step, for the native (onnxruntime) training step's test.
+#   /usr/bin/python3 scripts/gen-native-train-fixtures.py > test/export/fixtures/native-train.json
+import json
+import torch
+import torch.nn as nn
+
+torch.manual_seed(7)
+
+class Res(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv1 = nn.Conv2d(c, c, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(c)
+        self.conv2 = nn.Conv2d(c, c, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        return torch.relu(x + y)
+
+class T(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 5, stride=3, padding=1)
+        self.pool = nn.MaxPool2d(3, stride=2, padding=1)
+        self.block1 = Res(8)
+        self.smooth = nn.AvgPool2d(2, stride=1)
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.hidden = nn.Linear(8, 16)
+        self.fc = nn.Linear(16, 5)
+
+    def forward(self, x):
+        x = self.pool(torch.relu(self.stem(x)))
+        x = self.gap(self.smooth(self.block1(x))).flatten(1)
+        return self.fc(torch.relu(self.hidden(x)))
+
+m = T()
+with torch.no_grad():  # batch norm's affine parameters away from 1 and 0, so their gradients matter
+    for bn in (m.block1.bn1, m.block1.bn2):
+        bn.weight.uniform_(0.5, 1.5)
+        bn.bias.uniform_(-0.5, 0.5)
+state = {k: v.clone() for k, v in m.state_dict().items()}
+x = torch.randn(6, 3, 29, 23)
+labels = torch.tensor([0, 3, 1, 4, 4, 2])
+m.train()
+logits = m(x)
+loss = nn.functional.cross_entropy(logits, labels)
+loss.backward()
+r = lambda t: [round(float(v), 8) for v in t.detach().flatten().tolist()]
+print(json.dumps({
+    "state": {k: {"shape": list(v.shape), "data": r(v)} for k, v in state.items() if v.dtype == torch.float32},
+    "x": r(x), "shape": list(x.shape), "labels": labels.tolist(),
+    "loss": float(loss), "logits": r(logits),
+    "grads": {k: r(p.grad) for k, p in m.named_parameters()},
+    "after": {k: r(v) for k, v in m.state_dict().items() if "running" in k},
+}))

@@ -1,0 +1,76 @@
+// Training with onnxruntime (export/onnx/native-train.ts): one step of a network with
+// every layer the native step knows (strided and padded convolution with and without a
+// bias, batch norm, relu, max and average pooling, a residual add, global pooling,
+// flatten, linear) equals PyTorch's autograd (scripts/gen-native-train-fixtures.py): the
+// loss, the logits, every parameter's gradient and the running statistics after the step.
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { compileFile } from "../../compiler/compile.js";
+import { useBackend } from "../../runtime/backend.js";
+import { Model } from "../../runtime/model.js";
+import type { StateTensor } from "../../runtime/state.js";
+import { syncSession } from "../../export/onnx/sync-session.js";
+import { nativeTrainingBlocker, trainGraph } from "../../export/onnx/train-graph.js";
+
+const here = new URL(".", import.meta.url).pathname;
+const fx = JSON.parse(readFileSync(`${here}fixtures/native-train.json`, "utf8")) as {
+  state: Record<string, { shape: number[]; data: number[] }>;
+  x: number[]; shape: number[]; labels: number[]; loss: number; logits: number[];
+  grads: Record<string, number[]>; after: Record<string, number[]>;
+};
+
+/** Largest |a - b| relative to the largest |b| (gradients vary in scale between layers). */
+function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let [d, m] = [0, 1e-12];
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
+  return d / m;
+}
+
+let model: Model;
+beforeAll(async () => {
+  await useBackend("wasm");
+  const r = await compileFile(`${here}native-train.net`);
+  model = new Model(r.graph!, { seed: 1 });
+  const state = new Map<string, StateTensor>(Object.entries(fx.state).map(([k, t]) => [k, { shape: t.shape, dtype: "F32", data: Float32Array.from(t.data) }]));
+  for (const bn of ["block1.bn1", "block1.bn2"]) state.set(`${bn}.num_batches_tracked`, { shape: [], dtype: "I64", data: BigInt64Array.of(0n) });
+  model.loadStateDict(state);
+});
+
+describe("the native training step", () => {
+  it("knows every layer of the test network, and says which layer it does not know", async () => {
+    expect(nativeTrainingBlocker(model.graph)).toBeUndefined();
+    const r = await compileFile("d.net", { text: "network d {\n  input 3x8x8\n  conv 4, 3x3, dilation = 2\n  flatten\n  linear 2\n}\n" });
+    expect(nativeTrainingBlocker(r.graph!)).toBe("dilated convolution: conv (0)");
+    const s = await compileFile("s.net", { text: "network s {\n  input 3x8x8\n  conv 4, 3x3\n  act: sigmoid\n  flatten\n  linear 2\n}\n" });
+    expect(nativeTrainingBlocker(s.graph!)).toBe("sigmoid (act)");
+  });
+
+  it("equals PyTorch's autograd: loss, logits, every gradient and the running statistics", () => {
+    const g = trainGraph(model.graph);
+    const session = syncSession(g.model, 1);
+    const n = fx.shape[0];
+    const labels = new Float32Array(n * 5);
+    fx.labels.forEach((y, i) => (labels[i * 5 + y] = 1));
+    const inputs = {
+      [g.input]: { shape: fx.shape, data: Float32Array.from(fx.x) },
+      [g.labels]: { shape: [n, 5], data: labels },
+      [g.invN]: { shape: [], data: Float32Array.of(1 / n) },
+      ...Object.fromEntries(g.params.map((p) => [p.name, { shape: p.shape, data: model.torchData(p.name) }])),
+    };
+    const out = session.run(inputs, [g.loss, g.logits, ...g.grads.values(), ...g.stats.flatMap((s) => [s.mean, s.variance])]);
+    session.release();
+    expect(out[g.loss].data[0]).toBeCloseTo(fx.loss, 5);
+    expect(relError(out[g.logits].data, fx.logits)).toBeLessThan(1e-5);
+    expect([...g.grads.keys()].sort()).toEqual(Object.keys(fx.grads).sort());
+    for (const [name, o] of g.grads) expect(relError(out[o].data, fx.grads[name]), name).toBeLessThan(1e-4);
+    model.updateStatistics(g.stats.map((s) => ({ node: s.node, mean: tfTensor(out[s.mean].data), variance: tfTensor(out[s.variance].data), count: n * 5 * 4 })));
+    for (const [name, want] of Object.entries(fx.after)) expect(relError(model.torchData(name), want), name).toBeLessThan(1e-5);
+  });
+});
+
+import * as tf from "@tensorflow/tfjs-core";
+const tfTensor = (d: Float32Array) => tf.tensor(d);
