@@ -23,17 +23,19 @@ class Res(nn.Module):
 class T(nn.Module):
     def __init__(self):
         super().__init__()
-        self.stem = nn.Conv2d(3, 8, 5, stride=3, padding=1)
+        self.stem = nn.Conv2d(3, 16, 5, stride=3, padding=1)
         self.pool = nn.MaxPool2d(3, stride=2, padding=1)
-        self.block1 = Res(8)
+        self.block1 = Res(16)
+        self.down = nn.Conv2d(16, 16, 3, stride=2, padding=1)
+        self.proj = nn.Conv2d(16, 16, 1, bias=False)
         self.smooth = nn.AvgPool2d(2, stride=1)
         self.gap = nn.AdaptiveAvgPool2d(1)
-        self.hidden = nn.Linear(8, 16)
+        self.hidden = nn.Linear(16, 16)
         self.fc = nn.Linear(16, 5)
 
     def forward(self, x):
         x = self.pool(torch.relu(self.stem(x)))
-        x = self.gap(self.smooth(self.block1(x))).flatten(1)
+        x = self.gap(self.smooth(self.proj(self.down(self.block1(x))))).flatten(1)
         return self.fc(torch.relu(self.hidden(x)))
 
 m = T()

@@ -67,10 +67,11 @@ export class NativeState {
     this.model.invalidate();
     const old = await this.optimizer.getWeights();
     const named = (slot: number, suffix: string) =>
-      [...vars].map(([name, v]) => ({ name: `${v.name}/${suffix}`, tensor: this.model.layout(name, tf.tensor(this.slots.get(name)![slot], this.shapes.get(name)), "kernel") }));
+      [...vars].map(([name, v]) => ({ name: `${v.name}/${suffix}`, tensor: tf.tidy(() => this.model.layout(name, tf.tensor(this.slots.get(name)![slot], this.shapes.get(name)), "kernel")) }));
     const slots = this.kind === "adam" ? [...named(0, "m"), ...named(1, "v")] : this.kind === "momentum" ? named(0, "momentum") : [];
-    await this.optimizer.setWeights([{ name: "iter", tensor: tf.scalar(this.iterations, "int32") }, ...slots]);
-    tf.dispose([...old.map((w) => w.tensor), ...slots.map((s) => s.tensor)]); // the optimizer's variables hold their own copies
+    const iter = tf.scalar(this.iterations, "int32");
+    await this.optimizer.setWeights([{ name: "iter", tensor: iter }, ...slots]);
+    tf.dispose([iter, ...old.map((w) => w.tensor), ...slots.map((s) => s.tensor)]); // the optimizer's variables hold their own copies
   }
 
   /** One optimizer step; `grads` by parameter name (a parameter without one takes a zero gradient, as the Trainer gives frozen ones). */

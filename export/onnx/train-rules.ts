@@ -47,6 +47,46 @@ function remainders(h: number, w: number, k: Pair, s: Pair, pads: number[], oh: 
   return [h + pads[0] + pads[2] - k[0] - (oh - 1) * s[0], w + pads[1] + pads[3] - k[1] - (ow - 1) * s[1]];
 }
 
+type Geometry = [k: Pair, s: Pair, pads: number[], r: Pair];
+
+/**
+ * dW[o, c, i, j] = sum over n, y, x of dY[n, o, y, x] · X[n, c, y·s + i, x·s + j]: one matrix
+ * product per tap (i, j) of the kernel, dY's rows by the rows of the input that the tap
+ * reads. With the maps first ([H, W, N, C], by two-dimensional transposes, onnxruntime's
+ * fast ones) each tap's rows are one slice of whole N x C rows.
+ */
+function filterGradientByTaps(c: RuleContext, dy: string, ...[k, s, pads]: Geometry): string {
+  const { b, label } = c;
+  const [ci, h, w] = c.shapes[0];
+  const [co, oh, ow] = c.node.shape as number[];
+  const mapsFirst = (v: string, ch: number, area: number, name: string) => b.reshape(tr(b, b.reshape(v, [-1, area], `${name}/flat`), [1, 0], name), [-1, ch], `${name}/rows`);
+  const xh = b.reshape(mapsFirst(c.x[0], ci, h * w, `${label}/x_maps_first`), [h, w, -1, ci], `${label}/x_maps`);
+  const padded = pads.some((v) => v > 0) ? b.add("Pad", [xh, b.int64s([pads[0], pads[1], 0, 0, pads[2], pads[3], 0, 0], `${label}/tap_pads`)], {}, undefined, `${label}/x_pad`) : xh;
+  const dyRows = mapsFirst(dy, co, oh * ow, `${label}/dy_maps_first`);
+  const cells: string[] = [];
+  for (let i = 0; i < k[0]; i++)
+    for (let j = 0; j < k[1]; j++) {
+      const at = `${label}/tap_${i}_${j}`;
+      const whole = k[0] * k[1] === 1 && s[0] * s[1] === 1 && pads.every((v) => v === 0);
+      const ends = [i + (oh - 1) * s[0] + 1, j + (ow - 1) * s[1] + 1];
+      const sl = whole ? padded : b.add("Slice", [padded, b.int64s([i, j], `${at}/starts`), b.int64s(ends, `${at}/ends`), b.int64s([0, 1], `${at}/axes`), b.int64s(s, `${at}/steps`)], {}, undefined, `${at}/slice`);
+      const g = b.add("Gemm", [dyRows, b.reshape(sl, [-1, ci], `${at}/rows`)], { transA: int(1) }, undefined, `${at}/product`);
+      cells.push(k[0] * k[1] === 1 ? g : b.reshape(g, [co, ci, 1], `${at}/cell`));
+    }
+  const taps = cells.length === 1 ? cells[0] : b.add("Concat", cells, { axis: int(2) }, undefined, `${label}/taps`);
+  return b.reshape(taps, [co, ci, k[0], k[1]], `${label}/grad_weight`);
+}
+
+/** The same as one convolution: the input (channels as the batch) by dY dilated by the stride. */
+function filterGradientByConvolution(c: RuleContext, dy: string, ...[k, s, pads, r]: Geometry): string {
+  const { b, label } = c;
+  const xt = tr(b, c.x[0], [1, 0, 2, 3], `${label}/x_t`);
+  const dyt = tr(b, dy, [1, 0, 2, 3], `${label}/dy_t`);
+  let g = b.add("Conv", [xt, dyt], { pads: ints(pads), dilations: ints(s), strides: ints([1, 1]) }, undefined, `${label}/grad_weight_t`);
+  if (r[0] > 0 || r[1] > 0) g = b.add("Slice", [g, b.int64s([0, 0], `${label}/k0`), b.int64s(k, `${label}/k`), b.int64s([2, 3], `${label}/k_axes`)], {}, undefined, `${label}/grad_weight_cut`);
+  return tr(b, g, [1, 0, 2, 3], `${label}/grad_weight`);
+}
+
 const conv: Rule = {
   check: (node) => {
     const d = pair(node.attrs.dilation);
@@ -68,13 +108,11 @@ const conv: Rule = {
     const r = remainders(h, w, k, s, pads, oh, ow);
     const dw: Record<string, string> = {};
     if (c.weight("bias")) dw.bias = sum(b, dy, [0, 2, 3], false, `${label}/grad_bias`);
-    // dW[o, c, i, j] = sum over n, y, x of dY[n, o, y, x] · X[n, c, y·s + i, x·s + j]: a
-    // convolution of the input (channels as the batch) by the output gradient, dilated by the stride
-    const xt = tr(b, c.x[0], [1, 0, 2, 3], `${label}/x_t`);
-    const dyt = tr(b, dy, [1, 0, 2, 3], `${label}/dy_t`);
-    let g = b.add("Conv", [xt, dyt], { pads: ints(pads), dilations: ints(s), strides: ints([1, 1]) }, undefined, `${label}/grad_weight_t`);
-    if (r[0] > 0 || r[1] > 0) g = b.add("Slice", [g, b.int64s([0, 0], `${label}/k0`), b.int64s(k, `${label}/k`), b.int64s([2, 3], `${label}/k_axes`)], {}, undefined, `${label}/grad_weight_cut`);
-    dw.weight = tr(b, g, [1, 0, 2, 3], `${label}/grad_weight`);
+    // by taps for small kernels on many channels (cifar_resnet's 3x3 64-channel layers: 1.9 ms
+    // against 2.4; its 1x1: 0.37 against 0.71), else as one convolution (its 11x11 stem on 3
+    // channels: 0.97 ms against 12.9 by 121 products three wide)
+    const byTaps = k[0] * k[1] <= 9 && c.shapes[0][0] >= 16;
+    dw.weight = (byTaps ? filterGradientByTaps : filterGradientByConvolution)(c, dy, k, s, pads, r);
     const dx = needs[0]
       ? b.add("ConvTranspose", [dy, c.weight("weight")!], { kernel_shape: ints(k), strides: ints(s), pads: ints(pads), output_padding: ints(r) }, undefined, `${label}/grad_input`)
       : undefined;
