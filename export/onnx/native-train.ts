@@ -4,7 +4,7 @@
 // epoch starts and gives back when it ends, so evaluation, checkpoints, --resume,
 // freezing and weight decay are the Trainer's own. A step: the batch and the weights (in
 // PyTorch's layout) in; the loss, logits, gradients and batch statistics out.
-import type * as tf from "@tensorflow/tfjs-core";
+import * as tf from "@tensorflow/tfjs-core";
 import type { Model } from "../../runtime/model.js";
 import { countHits, Trainer, type TrainOptions, type TrainResult } from "../../runtime/train.js";
 import type { Dataset, Split } from "../../runtime/data.js";
@@ -64,7 +64,7 @@ export class NativeTrainer extends Trainer {
     }
   }
 
-  protected async step(xs: Float32Array, ys: Int32Array, n: number, vars: tf.Variable[]): Promise<{ loss: number; hits: number }> {
+  protected async step(xs: Float32Array, ys: Int32Array, n: number, vars: tf.Variable[], seed: number): Promise<{ loss: number; hits: number }> {
     const g = this.graph;
     const classes = this.data.classes.length;
     const labels = new Float32Array(n * classes);
@@ -75,6 +75,13 @@ export class NativeTrainer extends Trainer {
       [g.invN]: { shape: [], data: Float32Array.of(1 / n) },
     };
     for (const p of g.params) inputs[p.name] = { shape: p.shape, data: this.state.params.get(p.name)! };
+    for (const m of g.masks) {
+      // the mask TensorFlow.js's dropout draws for this layer and step (runtime/kernels.ts's seed)
+      const shape = [n, ...(m.node.shape as number[])];
+      const mask = tf.tidy(() => tf.dropout(tf.ones(shape), m.node.attrs.p as number, undefined, seed * 7919 + m.node.id));
+      inputs[m.input] = { shape, data: (mask.dataSync() as Float32Array).slice() };
+      mask.dispose();
+    }
     const out = this.session.run(inputs, [g.loss, g.logits, ...g.grads.values(), ...g.stats.flatMap((s) => [s.mean, s.variance])]);
     for (const s of g.stats) {
       const [, h, w] = this.model.graph.nodes[s.node.inputs[0]].shape as number[];

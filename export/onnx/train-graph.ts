@@ -19,6 +19,8 @@ export interface TrainGraph {
   grads: Map<string, string>;
   /** Batch norms' batch statistics: outputs of the mean and the biased variance. */
   stats: { node: IRNode; mean: string; variance: string }[];
+  /** Dropout layers (p > 0) and the graph inputs for their masks: [batch, ...shape], 0 or 1 / (1 - p). */
+  masks: { node: IRNode; input: string }[];
   input: string;
   labels: string;
   invN: string;
@@ -59,12 +61,14 @@ export function trainGraph(graph: Graph): TrainGraph {
       params.push({ name, shape: w.shape });
       weightOf.set(`${node.id}/${w.name}`, name);
     }
+  const masks: TrainGraph["masks"] = graph.nodes.filter((n) => n.op === "dropout" && (n.attrs.p as number) > 0).map((node) => ({ node, input: b.claim(`@dropout/${node.id}`) }));
+  const maskOf = new Map(masks.map((m) => [m.node.id, m.input]));
   const values: string[] = [];
   const forwards: Forward[] = [];
   const learns: boolean[] = []; // whether a node's output depends on a parameter
   const context = (node: IRNode): RuleContext => ({
     b, node, x: node.inputs.map((i) => values[i]), shapes: node.inputs.map((i) => graph.nodes[i].shape as number[]),
-    label: node.name || `${node.op}_${node.id}`, weight: (rel) => weightOf.get(`${node.id}/${rel}`), invN: NAMES.invN,
+    label: node.name || `${node.op}_${node.id}`, weight: (rel) => weightOf.get(`${node.id}/${rel}`), invN: NAMES.invN, mask: maskOf.get(node.id),
   });
   const stats: TrainGraph["stats"] = [];
   for (const node of graph.nodes) {
@@ -131,9 +135,10 @@ export function trainGraph(graph: Graph): TrainGraph {
         tensor(NAMES.labels, ["batch", classes]),
         tensor(NAMES.invN, []),
         ...params.map((p) => tensor(p.name, p.shape)),
+        ...masks.map((m) => tensor(m.input, ["batch", ...(m.node.shape as number[])])),
       ],
       output: [NAMES.loss, NAMES.logits, ...grads.values(), ...stats.flatMap((s) => [s.mean, s.variance])].map(untyped),
     },
   };
-  return { model: encodeModel(model), params, grads, stats, ...NAMES };
+  return { model: encodeModel(model), params, grads, stats, masks, ...NAMES };
 }

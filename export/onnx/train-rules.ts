@@ -7,6 +7,7 @@ import type { IRNode } from "../../compiler/ir.js";
 import type { Pair } from "../../compiler/op-args.js";
 import { int, ints, type GraphBuilder } from "./builder.js";
 import { convPads } from "./layers.js";
+import * as pointwise from "./train-rules-pointwise.js";
 
 export interface RuleContext {
   b: GraphBuilder;
@@ -16,6 +17,7 @@ export interface RuleContext {
   label: string;
   weight(rel: string): string | undefined; // the graph input holding a weight (PyTorch's layout)
   invN: string; // 1 / batch, a scalar input
+  mask?: string; // dropout: the graph input holding this step's mask
 }
 
 export interface Forward {
@@ -265,5 +267,5 @@ const avgpool: Rule = {
 };
 
 /** The layers netc trains natively, by IR op. */
-export const rules: Record<string, Rule> = { conv, linear, relu, add, flatten, batchnorm, maxpool, avgpool, adaptiveavgpool: avgpool, globalavgpool: avgpool };
+export const rules: Record<string, Rule> = { ...pointwise, conv, linear, relu, add, flatten, batchnorm, maxpool, avgpool, adaptiveavgpool: avgpool, globalavgpool: avgpool };
 

@@ -1,0 +1,51 @@
+// Value-by-value layers for the native training step (train-rules.ts has the rest):
+// activations with autograd's gradients, and dropout by masks the caller draws (the
+// same masks TensorFlow.js would, so both ways of training drop the same units).
+import { float, type GraphBuilder } from "./builder.js";
+import type { Rule, RuleContext } from "./train-rules.js";
+
+const mul = (b: GraphBuilder, x: string, y: string, label: string) => b.add("Mul", [x, y], {}, undefined, label);
+const sub = (b: GraphBuilder, x: string, y: string, label: string) => b.add("Sub", [x, y], {}, undefined, label);
+const one = (c: RuleContext) => c.b.floats([1], `${c.label}/one`);
+
+/** An activation whose gradient is dY times a function of its output y. */
+function byOutput(op: string, slope: (c: RuleContext, y: string) => string): Rule {
+  return {
+    forward: (c) => ({ y: c.b.add(op, [c.x[0]], {}, undefined, c.label) }),
+    backward: (c, f, dy) => ({ dx: [mul(c.b, dy, slope(c, f.y), `${c.label}/grad_input`)], dw: {} }),
+  };
+}
+
+export const sigmoid = byOutput("Sigmoid", (c, y) => mul(c.b, y, sub(c.b, one(c), y, `${c.label}/one_minus`), `${c.label}/slope`)); // y (1 - y)
+export const tanh = byOutput("Tanh", (c, y) => sub(c.b, one(c), mul(c.b, y, y, `${c.label}/square`), `${c.label}/slope`)); // 1 - y²
+
+export const leakyrelu: Rule = {
+  forward: (c) => ({ y: c.b.add("LeakyRelu", [c.x[0]], { alpha: float(c.node.attrs.slope as number) }, undefined, c.label) }),
+  backward: (c, _f, dy) => {
+    // autograd's: dY where x > 0, else slope · dY
+    const on = c.b.add("Greater", [c.x[0], c.b.floats([0], `${c.label}/zero`)], {}, undefined, `${c.label}/on`);
+    const scaled = mul(c.b, dy, c.b.floats([c.node.attrs.slope as number], `${c.label}/slope`), `${c.label}/scaled`);
+    return { dx: [c.b.add("Where", [on, dy, scaled], {}, undefined, `${c.label}/grad_input`)], dw: {} };
+  },
+};
+
+export const relu6: Rule = {
+  forward: (c) => ({ y: c.b.add("Clip", [c.x[0], c.b.floats([0], `${c.label}/min`), c.b.floats([6], `${c.label}/max`)], {}, undefined, c.label) }),
+  backward: (c, _f, dy) => {
+    // autograd's hardtanh gradient: dY strictly inside (0, 6)
+    const b = c.b;
+    const inside = b.add("And", [b.add("Greater", [c.x[0], b.floats([0], `${c.label}/lo`)], {}, undefined, `${c.label}/above`), b.add("Less", [c.x[0], b.floats([6], `${c.label}/hi`)], {}, undefined, `${c.label}/below`)], {}, undefined, `${c.label}/inside`);
+    return { dx: [b.add("Where", [inside, dy, b.floats([0], `${c.label}/zero`)], {}, undefined, `${c.label}/grad_input`)], dw: {} };
+  },
+};
+
+export const identity: Rule = {
+  forward: (c) => ({ y: c.b.add("Identity", [c.x[0]], {}, undefined, c.label) }),
+  backward: (_c, _f, dy) => ({ dx: [dy], dw: {} }),
+};
+
+/** Dropout: y = x · mask, the mask an input of the graph (0, or 1 / (1 - p)), drawn per step. */
+export const dropout: Rule = {
+  forward: (c) => (c.mask ? { y: mul(c.b, c.x[0], c.mask, c.label) } : identity.forward(c)),
+  backward: (c, _f, dy) => ({ dx: [c.mask ? mul(c.b, dy, c.mask, `${c.label}/grad_input`) : dy], dw: {} }),
+};
