@@ -15,6 +15,7 @@ const CLI_TESTS = [
   "test/tasks/cli.test.ts", // detection and segmentation trained end to end (issue 18)
   "test/tasks/ssd-cli.test.ts", // ssd_tiny trained end to end
   "test/tta/cli.test.ts", // netc run/eval --tta against PyTorch
+  "test/export/native-train-cli.test.ts", // netc train with onnxruntime, end to end
 ];
 const CLI_TIMEOUT_MS = 300_000;
 

@@ -24,6 +24,7 @@ class T(nn.Module):
     def __init__(self):
         super().__init__()
         self.stem = nn.Conv2d(3, 16, 5, stride=3, padding=1)
+        self.sact = nn.PReLU(16)
         self.pool = nn.MaxPool2d(3, stride=2, padding=1)
         self.block1 = Res(16)
         self.down = nn.Conv2d(16, 16, 3, stride=2, padding=1)
@@ -31,29 +32,36 @@ class T(nn.Module):
         self.smooth = nn.AvgPool2d(2, stride=1)
         self.gap = nn.AdaptiveAvgPool2d(1)
         self.hidden = nn.Linear(16, 16)
+        self.h2 = nn.Linear(16, 16)
+        self.h3 = nn.Linear(16, 16)
+        self.h4 = nn.Linear(16, 16)
+        self.hact = nn.PReLU()
         self.fc = nn.Linear(16, 5)
 
     def forward(self, x):
-        x = self.pool(torch.relu(self.stem(x)))
+        x = self.pool(self.sact(self.stem(x)))
         x = self.gap(self.smooth(self.proj(self.down(self.block1(x))))).flatten(1)
-        return self.fc(torch.relu(self.hidden(x)))
+        x = torch.sigmoid(self.h2(torch.tanh(self.hidden(x))))
+        x = nn.functional.relu6(self.h4(nn.functional.leaky_relu(self.h3(x), 0.1)))
+        return self.fc(self.hact(x))
 
 m = T()
 with torch.no_grad():  # batch norm's affine parameters away from 1 and 0, so their gradients matter
+    m.sact.weight.uniform_(0.1, 0.4)
     for bn in (m.block1.bn1, m.block1.bn2):
         bn.weight.uniform_(0.5, 1.5)
         bn.bias.uniform_(-0.5, 0.5)
 state = {k: v.clone() for k, v in m.state_dict().items()}
-x = torch.randn(6, 3, 29, 23)
+x = torch.round(torch.randn(6, 3, 29, 23) * 100) / 100  # short in the JSON, and exactly what netc reads
 labels = torch.tensor([0, 3, 1, 4, 4, 2])
 m.train()
 logits = m(x)
 loss = nn.functional.cross_entropy(logits, labels)
 loss.backward()
-r = lambda t: [round(float(v), 8) for v in t.detach().flatten().tolist()]
+r = lambda t: [float(f"{v:.8g}") for v in t.detach().flatten().tolist()]  # 8 significant digits
 print(json.dumps({
     "state": {k: {"shape": list(v.shape), "data": r(v)} for k, v in state.items() if v.dtype == torch.float32},
-    "x": r(x), "shape": list(x.shape), "labels": labels.tolist(),
+    "x": [round(v, 2) for v in x.flatten().tolist()], "shape": list(x.shape), "labels": labels.tolist(),
     "loss": float(loss), "logits": r(logits),
     "grads": {k: r(p.grad) for k, p in m.named_parameters()},
     "after": {k: r(v) for k, v in m.state_dict().items() if "running" in k},

@@ -1,7 +1,7 @@
 // Value-by-value layers for the native training step (train-rules.ts has the rest):
 // activations with autograd's gradients, and dropout by masks the caller draws (the
 // same masks TensorFlow.js would, so both ways of training drop the same units).
-import { float, type GraphBuilder } from "./builder.js";
+import { float, int, type GraphBuilder } from "./builder.js";
 import type { Rule, RuleContext } from "./train-rules.js";
 
 const mul = (b: GraphBuilder, x: string, y: string, label: string) => b.add("Mul", [x, y], {}, undefined, label);
@@ -49,3 +49,27 @@ export const dropout: Rule = {
   forward: (c) => (c.mask ? { y: mul(c.b, c.x[0], c.mask, c.label) } : identity.forward(c)),
   backward: (c, _f, dy) => ({ dx: [c.mask ? mul(c.b, dy, c.mask, `${c.label}/grad_input`) : dy], dw: {} }),
 };
+
+/** PReLU: x where x > 0, else slope · x (one slope, or one per channel); autograd's gradients. */
+export const prelu: Rule = {
+  forward: (c) => ({ y: c.b.add("PRelu", [c.x[0], slopes(c)], {}, undefined, c.label) }),
+  backward: (c, _f, dy) => {
+    const b = c.b;
+    const zero = b.floats([0], `${c.label}/zero`);
+    const on = b.add("Greater", [c.x[0], zero], {}, undefined, `${c.label}/on`);
+    const dx = b.add("Where", [on, dy, mul(b, dy, slopes(c), `${c.label}/scaled`)], {}, undefined, `${c.label}/grad_input`);
+    const terms = b.add("Where", [on, zero, mul(b, dy, c.x[0], `${c.label}/dy_x`)], {}, undefined, `${c.label}/slope_terms`);
+    const num = (c.node.attrs.num as number) ?? 1;
+    const rank = c.shapes[0].length + 1;
+    const axes = Array.from({ length: rank }, (_, i) => i).filter((i) => num === 1 || i !== 1);
+    const sum = b.add("ReduceSum", [terms, b.int64s(axes, `${c.label}/axes`)], { keepdims: int(0) }, undefined, `${c.label}/slope_sum`);
+    return { dx: [dx], dw: { weight: b.reshape(sum, [num], `${c.label}/grad_weight`) } };
+  },
+};
+
+/** The slopes shaped to broadcast over a batch of the input: [C, 1, 1] for images, [C] for vectors. */
+function slopes(c: RuleContext): string {
+  const num = (c.node.attrs.num as number) ?? 1;
+  const rank = c.shapes[0].length;
+  return num === 1 || rank === 1 ? c.weight("weight")! : c.b.reshape(c.weight("weight")!, [num, ...Array(rank - 1).fill(1)], `${c.label}/slopes`);
+}

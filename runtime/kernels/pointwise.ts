@@ -25,7 +25,7 @@ export const prelu: Kernel = {
   run([x], _node, w, ctx) {
     const rank = ctx.inputRanks[0];
     const slope = w.weight.size === 1 ? tf.reshape(w.weight, []) : rank === 2 ? tf.reshape(w.weight, [-1, 1]) : w.weight;
-    return tf.where(tf.greater(x, 0), x, tf.mul(x, slope));
+    return tf.prelu(x, slope); // tfjs's, with its gradient (a where on x > 0 has none through the comparison)
   },
 };
 
