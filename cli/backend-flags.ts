@@ -9,9 +9,10 @@ export const backendOptions = [
     name: "backend",
     value: "NAME",
     help: [
-      "auto (default): webgpu on a hardware GPU; else onnxruntime for inference and",
-      "wasm for training. Or: webgpu, wasm, cpu, onnxruntime[-cpu|-webgpu|-cuda] (run",
-      "and bench: netc's ONNX export run by onnxruntime-node), tensorflow (needs",
+      "auto (default): webgpu on a hardware GPU; else onnxruntime (inference, and training",
+      "of classifiers whose layers it knows: docs/training.md), else wasm. Or: webgpu,",
+      "wasm, cpu, onnxruntime[-cpu|-webgpu|-cuda] (run and bench: netc's ONNX export run",
+      "by onnxruntime-node; train: onnxruntime or onnxruntime-cpu), tensorflow (needs",
       "@tensorflow/tfjs-node[-gpu]). `netc backends` lists what can start here",
     ].join("\n"),
   },
@@ -35,7 +36,8 @@ export function backendChoice(values: { backend?: string; adapter?: string }): [
 /**
  * Where inference runs under `auto`: a hardware GPU through webgpu; else onnxruntime
  * (netc's own ONNX export, the fastest CPU engine from npm) when it is installed; else
- * wasm. Training keeps TensorFlow.js (`useBackend("auto")`: webgpu, else wasm).
+ * wasm. Training chooses in cli/train.ts (webgpu, else onnxruntime for the networks it
+ * can train, else wasm).
  */
 export async function inferenceChoice(choice: ReturnType<typeof backendChoice>): Promise<ReturnType<typeof backendChoice>> {
   if (choice[0] !== "auto") return choice;

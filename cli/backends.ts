@@ -13,14 +13,14 @@ what to install), and the WebGPU adapters Dawn finds, with their limits and feat
   if (positionals.length) throw new UsageError("netc backends takes no arguments");
   const { backendsReport } = await import("../runtime/backends-report.js");
   const list = await backendsReport();
-  // onnxruntime (inference) lives above the runtime: asked here, placed after wasm
+  // onnxruntime lives above the runtime: asked here, placed after wasm
   const ox = await import("../export/onnx/session.js");
   const ort = await ox.availableProviders().then(
-    (p) => ({ name: "onnxruntime", ok: true, detail: `onnxruntime-node running netc's ONNX export (inference): providers ${p.join(", ")}` }),
+    (p) => ({ name: "onnxruntime", ok: true, detail: `onnxruntime-node running netc's ONNX export (inference: providers ${p.join(", ")}) and classifiers' training steps (CPU)` }),
     (e: Error) => ({ name: "onnxruntime", ok: false, detail: e.message }),
   );
   list.splice(list.findIndex((b) => b.name === "cpu") + 1, 0, ort);
-  if (!list[0].detail.startsWith("webgpu") && ort.ok) list[0].detail = "onnxruntime for inference, wasm for training (no hardware GPU adapter here)";
+  if (!list[0].detail.startsWith("webgpu") && ort.ok) list[0].detail = "onnxruntime for inference and for training the classifiers it can (else wasm); no hardware GPU adapter here";
   if (values.json) return out.stdout(JSON.stringify(list, null, 2)), EXIT.ok;
   const width = Math.max(...list.map((b) => b.name.length));
   for (const b of list) {

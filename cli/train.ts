@@ -3,7 +3,6 @@
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { outputTask } from "../compiler/tasks.js";
-import { availableParallelism } from "node:os";
 import { backendChoice, backendOptions } from "./backend-flags.js";
 import type { BackendName } from "../runtime/backend.js";
 import { compileOptionsOf, compileWithFlags, EXIT, UsageError, type Out } from "./io.js";
@@ -32,7 +31,7 @@ state goes beside it in FILE.optimizer.safetensors` },
   { name: "resume", help: "continue from --checkpoint: weights, optimizer state, epoch count" },
   { name: "augment", value: "LIST", help: "crop (random crop of the image padded by 4), flip (horizontal);\ndetection and segmentation also scale (rescaled by 0.75-1.25, then\ncropped or padded; boxes and masks moved with the image)" },
   { name: "seed", value: "S", help: "shuffling and augmentation seed (default 0)" },
-  { name: "workers", value: "N", help: "threads, each computing the gradient of a slice of every batch\n(data-parallel on wasm and cpu; default: every core, at\nmost 4, with at least 16 images each: 2 for batches of 32)" },
+  { name: "workers", value: "N", help: "threads, each a replica computing the gradient of a slice of\nevery batch (data-parallel with onnxruntime, wasm and cpu;\ndefault: every core, at most 4, with at least 16 images each:\n2 for batches of 32)" },
   ...backendOptions,
   { name: "json", help: "end with one JSON object: testAccuracy, trainLoss, epochs, seconds" },
 ] as const satisfies readonly OptionSpec[];
@@ -143,7 +142,7 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
     const started = performance.now();
     let done = startEpoch;
     const cpuBackend = ["wasm", "cpu"].includes(tf.getBackend());
-    const workers = num("workers", values.workers, native.use ? availableParallelism() : cpuBackend && !objective ? defaultTrainWorkers(batch) : 1, true);
+    const workers = num("workers", values.workers, cpuBackend && !objective ? defaultTrainWorkers(batch) : 1, true);
     if (workers < 1) throw new UsageError("--workers must be at least 1");
     if (workers > 1 && objective) throw new UsageError("--workers splits classification training only; detection and segmentation train on one thread");
     if (workers > 1 && !cpuBackend) throw new UsageError(`--workers splits batches across CPU threads: use it with --backend wasm or cpu, not ${tf.getBackend()}`);

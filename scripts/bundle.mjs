@@ -8,7 +8,7 @@ import { hashSources } from "../dist/compiler/parse-cache.js";
 rmSync("dist/bundle", { recursive: true, force: true }); // no stale chunks
 
 await build({
-  entryPoints: { netc: "cli/netc.ts", worker: "runtime/worker.ts", "train-worker": "runtime/train-worker.ts" },
+  entryPoints: { netc: "cli/netc.ts", worker: "runtime/worker.ts", "train-worker": "runtime/train-worker.ts", "native-worker": "export/onnx/native-worker.ts" },
   bundle: true,
   splitting: true,
   platform: "node",

@@ -9,6 +9,7 @@ import type { Model } from "../../runtime/model.js";
 import { countHits, Trainer, type TrainOptions, type TrainResult } from "../../runtime/train.js";
 import type { Dataset, Split } from "../../runtime/data.js";
 import { NativeEvaluator } from "./native-eval.js";
+import { Replicas } from "./native-parallel.js";
 import { NativeState } from "./native-state.js";
 import { syncSession, type SyncSession, type SyncTensor } from "./sync-session.js";
 import { nativeTrainingBlocker, trainGraph, type TrainGraph } from "./train-graph.js";
@@ -20,28 +21,28 @@ export class NativeTrainer extends Trainer {
   private readonly session: SyncSession;
   private readonly state: NativeState;
   private readonly evaluator: NativeEvaluator;
+  private readonly replicas: Replicas;
 
-  /** `threads`: onnxruntime's intra-op threads (default: every core). */
-  constructor(model: Model, data: Dataset, opts: TrainOptions, threads?: number) {
+  /** `replicas`: sessions of one thread each, this thread's and one worker thread's per other (native-parallel.ts). */
+  constructor(model: Model, data: Dataset, opts: TrainOptions, replicas = 1) {
     super(model, data, opts);
     if (opts.objective) throw new Error("onnxruntime trains classifiers only");
     const why = nativeTrainingBlocker(model.graph);
     if (why) throw new Error(`onnxruntime cannot train ${model.graph.network}: ${why}`);
     this.graph = trainGraph(model.graph);
-    this.session = syncSession(this.graph.model, threads);
+    this.session = syncSession(this.graph.model, 1);
+    this.replicas = new Replicas(this.session, Math.max(1, replicas));
     const kind = opts.optimizer === "adam" ? "adam" : opts.momentum > 0 ? "momentum" : "sgd";
     this.state = new NativeState(model, this.optimizer, kind, opts.weightDecay);
-    this.evaluator = new NativeEvaluator(model.graph, threads);
-  }
-
-  get threads(): number {
-    return this.session.threads;
+    this.evaluator = new NativeEvaluator(model.graph, 1);
   }
 
   async run(): Promise<TrainResult> {
     try {
+      await this.replicas.start(this.graph.model);
       return await super.run();
     } finally {
+      await this.replicas.close();
       this.session.release();
       this.evaluator.release();
     }
@@ -67,33 +68,50 @@ export class NativeTrainer extends Trainer {
   protected async step(xs: Float32Array, ys: Int32Array, n: number, vars: tf.Variable[], seed: number): Promise<{ loss: number; hits: number }> {
     const g = this.graph;
     const classes = this.data.classes.length;
+    const size = xs.length / n;
     const labels = new Float32Array(n * classes);
     ys.forEach((y, i) => (labels[i * classes + y] = 1));
-    const inputs: Record<string, SyncTensor> = {
-      [g.input]: { shape: [n, ...this.data.shape], data: xs },
-      [g.labels]: { shape: [n, classes], data: labels },
-      [g.invN]: { shape: [], data: Float32Array.of(1 / n) },
-    };
-    for (const p of g.params) inputs[p.name] = { shape: p.shape, data: this.state.params.get(p.name)! };
-    for (const m of g.masks) {
-      // the mask TensorFlow.js's dropout draws for this layer and step (runtime/kernels.ts's seed)
-      const shape = [n, ...(m.node.shape as number[])];
-      const mask = tf.tidy(() => tf.dropout(tf.ones(shape), m.node.attrs.p as number, undefined, seed * 7919 + m.node.id));
-      inputs[m.input] = { shape, data: (mask.dataSync() as Float32Array).slice() };
-      mask.dispose();
-    }
-    const out = this.session.run(inputs, [g.loss, g.logits, ...g.grads.values(), ...g.stats.flatMap((s) => [s.mean, s.variance])]);
+    const masks = g.masks.map((m) => {
+      // the masks TensorFlow.js's dropout draws for this layer and step (runtime/kernels.ts's seed), for the whole batch
+      const t = tf.tidy(() => tf.dropout(tf.ones([n, ...(m.node.shape as number[])]), m.node.attrs.p as number, undefined, seed * 7919 + m.node.id));
+      const data = (t.dataSync() as Float32Array).slice();
+      t.dispose();
+      return { input: m.input, shape: m.node.shape as number[], data };
+    });
+    const parts = Math.min(n, this.replicas.count);
+    const sizes = Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
+    const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+    const slice = (data: Float32Array, per: number, k: number) => data.subarray(starts[k] * per, (starts[k] + sizes[k]) * per);
+    const inputs = sizes.map((m, k) => {
+      const one: Record<string, SyncTensor> = {
+        [g.input]: { shape: [m, ...this.data.shape], data: slice(xs, size, k) },
+        [g.labels]: { shape: [m, classes], data: slice(labels, classes, k) },
+        [g.invN]: { shape: [], data: Float32Array.of(1 / n) }, // each slice's share of the whole batch's mean
+      };
+      for (const p of g.params) one[p.name] = { shape: p.shape, data: this.state.params.get(p.name)! };
+      for (const mask of masks) one[mask.input] = { shape: [m, ...mask.shape], data: slice(mask.data, mask.data.length / n, k) };
+      return one;
+    });
+    const outs = await this.replicas.run(inputs, [g.loss, g.logits, ...g.grads.values(), ...g.stats.flatMap((s) => [s.mean, s.variance])]);
     for (const s of g.stats) {
       const [, h, w] = this.model.graph.nodes[s.node.inputs[0]].shape as number[];
-      this.state.statistics(s.node, out[s.mean].data, out[s.variance].data, n * h * w);
+      this.state.statistics(s.node, outs[0][s.mean].data, outs[0][s.variance].data, sizes[0] * h * w); // this thread's replica's
     }
     const learning = new Set(vars.map((v) => v.name));
     const grads = new Map<string, Float32Array>();
     for (const [name, v] of this.model.parameters()) {
       const o = g.grads.get(name);
-      if (o && learning.has(v.name)) grads.set(name, out[o].data); // frozen: a zero gradient, as the Trainer gives
+      if (!o || !learning.has(v.name)) continue; // frozen: a zero gradient, as the Trainer gives
+      const sum = outs[0][o].data;
+      for (const other of outs.slice(1)) for (let i = 0; i < sum.length; i++) sum[i] += other[o].data[i];
+      grads.set(name, sum);
     }
     this.state.step(grads);
-    return { loss: out[g.loss].data[0], hits: countHits(out[g.logits].data, ys, classes) };
+    let [loss, hits] = [0, 0];
+    outs.forEach((out, k) => {
+      loss += out[g.loss].data[0];
+      hits += countHits(out[g.logits].data, ys.subarray(starts[k], starts[k] + sizes[k]), classes);
+    });
+    return { loss, hits };
   }
 }

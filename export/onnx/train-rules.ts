@@ -16,7 +16,7 @@ export interface RuleContext {
   shapes: number[][]; // input shapes without the batch
   label: string;
   weight(rel: string): string | undefined; // the graph input holding a weight (PyTorch's layout)
-  invN: string; // 1 / batch, a scalar input
+  invN: string; // the loss's scale: 1 / the whole batch (a replica's slice included), a scalar input
   mask?: string; // dropout: the graph input holding this step's mask
 }
 
@@ -185,15 +185,16 @@ const batchnorm: Rule = {
     const { b, label } = c;
     const { xhat, inv, gamma } = f.keep!;
     const s1 = sum(b, dy, [0, 2, 3], true, `${label}/grad_sum`);
-    const s2 = sum(b, b.add("Mul", [dy, xhat], {}, undefined, `${label}/dy_xhat`), [0, 2, 3], true, `${label}/grad_sum_xhat`);
+    const dyXhat = b.add("Mul", [dy, xhat], {}, undefined, `${label}/dy_xhat`);
+    const s2 = sum(b, dyXhat, [0, 2, 3], true, `${label}/grad_sum_xhat`);
     const dw: Record<string, string> = {};
     const ch = c.shapes[0][0];
     if (c.weight("weight")) dw.weight = b.reshape(s2, [ch], `${label}/grad_weight`);
     if (c.weight("bias")) dw.bias = b.reshape(s1, [ch], `${label}/grad_bias`);
-    // dX = γ/σ · (dY − mean(dY) − x̂ · mean(dY · x̂)), means over the batch and the map
-    const invM = b.add("Mul", [c.invN, b.floats([1 / (c.shapes[0][1] * c.shapes[0][2])], `${label}/inv_area`)], {}, undefined, `${label}/inv_count`);
-    const m1 = b.add("Mul", [s1, invM], {}, undefined, `${label}/grad_mean`);
-    const m2 = b.add("Mul", [b.add("Mul", [s2, invM], {}, undefined, `${label}/grad_mean_xhat`), xhat], {}, undefined, `${label}/grad_proj`);
+    // dX = γ/σ · (dY − mean(dY) − x̂ · mean(dY · x̂)), means over the batch and the map (of
+    // this graph's batch: a replica's slice normalises and differentiates on its own)
+    const m1 = b.reduce("ReduceMean", dy, [0, 2, 3], `${label}/grad_mean`);
+    const m2 = b.add("Mul", [b.reduce("ReduceMean", dyXhat, [0, 2, 3], `${label}/grad_mean_xhat`), xhat], {}, undefined, `${label}/grad_proj`);
     const centred = b.add("Sub", [b.add("Sub", [dy, m1], {}, undefined, `${label}/grad_c1`), m2], {}, undefined, `${label}/grad_c2`);
     const scale = gamma ? b.add("Mul", [gamma, inv], {}, undefined, `${label}/grad_scale`) : inv;
     return { dx: [b.add("Mul", [centred, scale], {}, undefined, `${label}/grad_input`)], dw };
