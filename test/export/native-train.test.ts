@@ -125,3 +125,22 @@ describe("the native trainer", () => {
       });
     }, 60_000);
 });
+
+describe("native training on two replicas", () => {
+  it("equals one replica for a network without batch norm (dropout's masks are the whole batch's, sliced)", async () => {
+    const plain = tiny.replace("; batchnorm", "");
+    const r = await compileFile("plain.net", { text: plain });
+    const opts: TrainOptions = { epochs: 2, batch: 8, optimizer: "adam", lr: 0.01, momentum: 0, weightDecay: 0, freeze: [], seed: 5 };
+    const odd = { ...data, train: toy(61, 1) }; // a last batch of 5: slices of 3 and 2
+    const [a, b] = [new Model(r.graph!, { seed: 3 }), new Model(r.graph!, { seed: 3 })];
+    const ta = await new NativeTrainer(a, odd, opts, 1).run();
+    const tb = await new NativeTrainer(b, odd, opts, 2).run();
+    const [sa, sb] = [a.stateDict(), b.stateDict()];
+    for (const [name, t] of sa) expect(relError(sb.get(name)!.data as Float32Array, t.data as Float32Array), name).toBeLessThan(1e-4);
+    tb.epochs.forEach((e, i) => {
+      expect(e.trainLoss).toBeCloseTo(ta.epochs[i].trainLoss, 5);
+      expect(e.trainAccuracy).toBe(ta.epochs[i].trainAccuracy);
+      expect(e.testAccuracy).toBe(ta.epochs[i].testAccuracy);
+    });
+  }, 60_000);
+});
