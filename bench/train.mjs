@@ -8,6 +8,8 @@
 // CPU time of each process per epoch (process.cpuUsage, time.process_time) instead of the
 // wall time: the figure that other load on a shared machine slows least.
 //   BENCH_CPU=1 node bench/train.mjs   (BENCH_ONLY=lenet5 or cifar_resnet: one network)
+// BENCH_BACKEND=wasm: netc on TensorFlow.js's wasm backend instead of its default
+// (onnxruntime on a machine without a GPU).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -20,13 +22,14 @@ const epochs = Number(process.env.BENCH_EPOCHS ?? 2);
 const cpu = process.env.BENCH_CPU === "1";
 const only = process.env.BENCH_ONLY;
 const workers = cpu ? ["--workers", "1"] : process.env.BENCH_WORKERS ? ["--workers", process.env.BENCH_WORKERS] : [];
+const backend = process.env.BENCH_BACKEND ? ["--backend", process.env.BENCH_BACKEND] : []; // e.g. wasm: TensorFlow.js instead of onnxruntime
 const threads = cpu ? 1 : 2;
 const clock = cpu ? "time.process_time" : "time.perf_counter";
 const secondsOf = (e) => (cpu ? e.cpuSeconds : e.seconds);
 const PER_CLASS = 160;
 
 function netc(net, data) {
-  const r = spawnSync(process.execPath, ["bin/netc.js", "train", net, "--data", data, "--epochs", String(epochs), ...workers, "--json"], { cwd: root, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["bin/netc.js", "train", net, "--data", data, "--epochs", String(epochs), ...workers, ...backend, "--json"], { cwd: root, encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split("\n").pop());
 }
