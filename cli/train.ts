@@ -111,7 +111,7 @@ async function train(values: TrainValues, positionals: string[], out: Out): Prom
     const { data, objective } = trainingSetup(graph, values.data, augment);
     const tf = await rt.useBackend(backend.startsWith("onnxruntime") ? "wasm" : (backend as BackendName), backendOptions);
     const native = await nativeTraining(backend, tf.getBackend(), graph, !!objective); // onnxruntime's whole-step graph, on the CPU
-    const device = native.use ? `onnxruntime-node (CPU, the whole step as one graph; ${tf.getBackend()} evaluates)` : rt.backendDescription();
+    const device = native.use ? "onnxruntime-node (CPU, the whole step as one graph)" : rt.backendDescription();
     if (!values.json) out.stderr(`netc train: on ${device}${native.why ? ` (onnxruntime cannot train this network: ${native.why})` : ""}`);
 
     checkMemory(graph, compiled.counts, { batch, backend: tf.getBackend(), training: true }); // before allocating

@@ -34,7 +34,7 @@ export class NativeTrainer extends Trainer {
     this.replicas = new Replicas(this.session, Math.max(1, replicas));
     const kind = opts.optimizer === "adam" ? "adam" : opts.momentum > 0 ? "momentum" : "sgd";
     this.state = new NativeState(model, this.optimizer, kind, opts.weightDecay);
-    this.evaluator = new NativeEvaluator(model.graph, 1);
+    this.evaluator = new NativeEvaluator(model.graph);
   }
 
   async run(): Promise<TrainResult> {
@@ -44,7 +44,6 @@ export class NativeTrainer extends Trainer {
     } finally {
       await this.replicas.close();
       this.session.release();
-      this.evaluator.release();
     }
   }
 
