@@ -5,6 +5,7 @@
 // module the package's own backend uses). Tested in test/export/native-train.test.ts.
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
+import { BackendError } from "../../runtime/backend-error.js";
 
 export interface SyncTensor {
   shape: number[];
@@ -60,6 +61,7 @@ export function syncSession(model: Uint8Array, threads = availableParallelism())
       const feeds: Record<string, unknown> = {};
       for (const [name, t] of Object.entries(inputs)) feeds[name] = new Tensor("float32", t.data, t.shape);
       const result = session.run(feeds, Object.fromEntries(outputs.map((o) => [o, null])), {});
+      if (result instanceof Promise) throw new BackendError("this onnxruntime-node's binding runs asynchronously; netc trains with one whose binding runs synchronously (1.30): use --backend wasm");
       const out: Record<string, SyncTensor> = {};
       for (const name of outputs) out[name] = { shape: [...result[name].dims], data: result[name].data };
       return out;
