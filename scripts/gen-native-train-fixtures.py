@@ -20,6 +20,23 @@ class Res(nn.Module):
         y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
         return torch.relu(x + y)
 
+class SE(nn.Module):
+    def __init__(self, c, s):
+        super().__init__()
+        self.sq = nn.Conv2d(c, s, 1)
+        self.ex = nn.Conv2d(s, c, 1)
+
+    def forward(self, x):
+        return x * torch.sigmoid(self.ex(torch.relu(self.sq(x.mean((2, 3), keepdim=True)))))
+
+class Cat(nn.Module):
+    def __init__(self, c, g):
+        super().__init__()
+        self.cb = nn.Conv2d(c, g, 1)
+
+    def forward(self, x):
+        return torch.cat([x, self.cb(x)], 1)
+
 class T(nn.Module):
     def __init__(self):
         super().__init__()
@@ -29,9 +46,11 @@ class T(nn.Module):
         self.block1 = Res(16)
         self.down = nn.Conv2d(16, 16, 3, stride=2, padding=1)
         self.proj = nn.Conv2d(16, 16, 1, bias=False)
+        self.se = SE(16, 4)
+        self.cat = Cat(16, 8)
         self.smooth = nn.AvgPool2d(2, stride=1)
         self.gap = nn.AdaptiveAvgPool2d(1)
-        self.hidden = nn.Linear(16, 16)
+        self.hidden = nn.Linear(24, 16)
         self.h2 = nn.Linear(16, 16)
         self.h3 = nn.Linear(16, 16)
         self.h4 = nn.Linear(16, 16)
@@ -40,7 +59,8 @@ class T(nn.Module):
 
     def forward(self, x):
         x = self.pool(self.sact(self.stem(x)))
-        x = self.gap(self.smooth(self.proj(self.down(self.block1(x))))).flatten(1)
+        x = self.cat(self.se(self.proj(self.down(self.block1(x)))))
+        x = self.gap(self.smooth(x)).flatten(1)
         x = torch.sigmoid(self.h2(torch.tanh(self.hidden(x))))
         x = nn.functional.relu6(self.h4(nn.functional.leaky_relu(self.h3(x), 0.1)))
         return self.fc(self.hact(x))

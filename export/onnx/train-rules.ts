@@ -8,6 +8,7 @@ import type { Pair } from "../../compiler/op-args.js";
 import { int, ints, type GraphBuilder } from "./builder.js";
 import { convPads } from "./layers.js";
 import * as pointwise from "./train-rules-pointwise.js";
+import { add, concat, mul } from "./train-rules-merge.js";
 
 export interface RuleContext {
   b: GraphBuilder;
@@ -40,7 +41,7 @@ export interface Rule {
 
 const pair = (v: unknown) => v as Pair;
 const tr = (b: GraphBuilder, x: string, perm: number[], label: string) => b.add("Transpose", [x], { perm: ints(perm) }, undefined, label);
-const sum = (b: GraphBuilder, x: string, axes: number[], keep: boolean, label: string) =>
+export const sum = (b: GraphBuilder, x: string, axes: number[], keep: boolean, label: string) =>
   b.add("ReduceSum", [x, b.int64s(axes, `${label}/axes`)], { keepdims: int(keep ? 1 : 0) }, undefined, label);
 const shapeOf = (b: GraphBuilder, x: string, label: string) => b.add("Shape", [x], {}, undefined, `${label}/shape`);
 
@@ -144,12 +145,6 @@ const relu: Rule = {
     const on = c.b.add("Greater", [f.y, zero], {}, undefined, `${c.label}/on`); // autograd's: where the result is positive
     return { dx: [c.b.add("Where", [on, dy, zero], {}, undefined, `${c.label}/grad_input`)], dw: {} };
   },
-};
-
-const add: Rule = {
-  check: (node, shapes) => (shapes.some((s) => s.join("x") !== (node.shape as number[]).join("x")) ? "a broadcasting add" : undefined),
-  forward: (c) => ({ y: c.x.slice(1).reduce((acc, v, i) => c.b.add("Add", [acc, v], {}, undefined, `${c.label}_${i}`), c.x[0]) }),
-  backward: (_c, _f, dy, needs) => ({ dx: needs.map((n) => (n ? dy : undefined)), dw: {} }),
 };
 
 const flatten: Rule = {
@@ -268,5 +263,5 @@ const avgpool: Rule = {
 };
 
 /** The layers netc trains natively, by IR op. */
-export const rules: Record<string, Rule> = { ...pointwise, conv, linear, relu, add, flatten, batchnorm, maxpool, avgpool, adaptiveavgpool: avgpool, globalavgpool: avgpool };
+export const rules: Record<string, Rule> = { ...pointwise, conv, linear, relu, add, mul, concat, flatten, batchnorm, maxpool, avgpool, adaptiveavgpool: avgpool, globalavgpool: avgpool };
 

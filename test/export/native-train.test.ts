@@ -1,7 +1,8 @@
 // Training with onnxruntime (export/onnx/native-train.ts): one step of a network with
 // every layer the native step knows (strided and padded convolution with and without a
 // bias, by taps and as one convolution, batch norm, relu, max and average pooling, a
-// residual add, global pooling, flatten, linear, tanh, sigmoid, leaky ReLU, ReLU6, PReLU) equals
+// residual add, global pooling, flatten, linear, tanh, sigmoid, leaky ReLU, ReLU6, PReLU,
+// a squeeze-and-excitation gate (a broadcast mul) and a concat) equals
 // PyTorch's autograd (scripts/gen-native-train-fixtures.py): the
 // loss, the logits, every parameter's gradient and the running statistics after the step.
 import { readFileSync } from "node:fs";
