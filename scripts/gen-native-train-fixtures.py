@@ -48,6 +48,8 @@ class T(nn.Module):
         self.proj = nn.Conv2d(16, 16, 1, bias=False)
         self.se = SE(16, 4)
         self.cat = Cat(16, 8)
+        self.dw = nn.Conv2d(24, 24, 3, padding=1, groups=24)
+        self.gc = nn.Conv2d(24, 24, 3, padding=1, groups=4, bias=False)
         self.smooth = nn.AvgPool2d(2, stride=1)
         self.gap = nn.AdaptiveAvgPool2d(1)
         self.hidden = nn.Linear(24, 16)
@@ -60,6 +62,7 @@ class T(nn.Module):
     def forward(self, x):
         x = self.pool(self.sact(self.stem(x)))
         x = self.cat(self.se(self.proj(self.down(self.block1(x)))))
+        x = nn.functional.hardsigmoid(nn.functional.silu(self.gc(nn.functional.hardswish(self.dw(x)))))
         x = self.gap(self.smooth(x)).flatten(1)
         x = torch.sigmoid(self.h2(torch.tanh(self.hidden(x))))
         x = nn.functional.relu6(self.h4(nn.functional.leaky_relu(self.h3(x), 0.1)))

@@ -73,3 +73,39 @@ function slopes(c: RuleContext): string {
   const rank = c.shapes[0].length;
   return num === 1 || rank === 1 ? c.weight("weight")! : c.b.reshape(c.weight("weight")!, [num, ...Array(rank - 1).fill(1)], `${c.label}/slopes`);
 }
+
+/** SiLU: x · sigmoid(x); its gradient σ(x) (1 + x (1 − σ(x))). */
+export const silu: Rule = {
+  forward: (c) => {
+    const sig = c.b.add("Sigmoid", [c.x[0]], {}, undefined, `${c.label}/sigmoid`);
+    return { y: mul(c.b, c.x[0], sig, c.label), keep: { sig } };
+  },
+  backward: (c, f, dy) => {
+    const b = c.b;
+    const sig = f.keep!.sig;
+    const inner = b.add("Add", [one(c), mul(b, c.x[0], sub(b, one(c), sig, `${c.label}/one_minus`), `${c.label}/x_tail`)], {}, undefined, `${c.label}/inner`);
+    return { dx: [mul(b, dy, mul(b, sig, inner, `${c.label}/slope`), `${c.label}/grad_input`)], dw: {} };
+  },
+};
+
+/** relu6(x + 3) / 6, and x times it; autograd's gradients (1/6 strictly inside (-3, 3), and x/3 + 1/2 there for hardswish, 1 above). */
+function hard(swish: boolean): Rule {
+  return {
+    forward: (c) => {
+      const gate = c.b.add("HardSigmoid", [c.x[0]], { alpha: float(1 / 6), beta: float(0.5) }, undefined, swish ? `${c.label}/gate` : c.label);
+      return { y: swish ? mul(c.b, c.x[0], gate, c.label) : gate };
+    },
+    backward: (c, _f, dy) => {
+      const b = c.b;
+      const inside = b.add("And", [b.add("Greater", [c.x[0], b.floats([-3], `${c.label}/lo`)], {}, undefined, `${c.label}/above`), b.add("Less", [c.x[0], b.floats([3], `${c.label}/hi`)], {}, undefined, `${c.label}/below`)], {}, undefined, `${c.label}/inside`);
+      const zero = b.floats([0], `${c.label}/zero`);
+      if (!swish) return { dx: [b.add("Where", [inside, mul(b, dy, b.floats([1 / 6], `${c.label}/sixth`), `${c.label}/scaled`), zero], {}, undefined, `${c.label}/grad_input`)], dw: {} };
+      const ramp = b.add("Add", [mul(b, c.x[0], b.floats([1 / 3], `${c.label}/third`), `${c.label}/x_third`), b.floats([0.5], `${c.label}/half`)], {}, undefined, `${c.label}/ramp`);
+      const above = b.add("Where", [b.add("GreaterOrEqual", [c.x[0], b.floats([3], `${c.label}/three`)], {}, undefined, `${c.label}/top`), one(c), zero], {}, undefined, `${c.label}/flat`);
+      const slope = b.add("Where", [inside, ramp, above], {}, undefined, `${c.label}/slope`);
+      return { dx: [mul(b, dy, slope, `${c.label}/grad_input`)], dw: {} };
+    },
+  };
+}
+export const hardsigmoid = hard(false);
+export const hardswish = hard(true);
