@@ -9,6 +9,7 @@ import { int, ints, type GraphBuilder } from "./builder.js";
 import { convPads } from "./layers.js";
 import * as pointwise from "./train-rules-pointwise.js";
 import { add, concat, mul } from "./train-rules-merge.js";
+import { channelRules } from "./train-rules-channels.js";
 
 export interface RuleContext {
   b: GraphBuilder;
@@ -290,5 +291,5 @@ const avgpool: Rule = {
 };
 
 /** The layers netc trains natively, by IR op. */
-export const rules: Record<string, Rule> = { ...pointwise, conv, linear, relu, add, mul, concat, flatten, batchnorm, maxpool, avgpool, adaptiveavgpool: avgpool, globalavgpool: avgpool };
+export const rules: Record<string, Rule> = { ...pointwise, ...channelRules, conv, linear, relu, add, mul, concat, flatten, batchnorm, maxpool, avgpool, adaptiveavgpool: avgpool, globalavgpool: avgpool };
 

@@ -3,7 +3,7 @@
 // bias, by taps and as one convolution, batch norm, relu, max and average pooling, a
 // residual add, global pooling, flatten, linear, tanh, sigmoid, leaky ReLU, ReLU6, PReLU,
 // a squeeze-and-excitation gate (a broadcast mul), a concat, depthwise and grouped
-// convolutions, hardswish, SiLU, hardsigmoid) equals
+// convolutions, hardswish, SiLU, hardsigmoid, chunk, slice, channel shuffle, mean) equals
 // PyTorch's autograd (scripts/gen-native-train-fixtures.py): the
 // loss, the logits, every parameter's gradient and the running statistics after the step.
 import { readFileSync } from "node:fs";
