@@ -52,6 +52,12 @@ class T(nn.Module):
         self.shuf.sc = nn.Conv2d(12, 12, 1)
         self.dw = nn.Conv2d(24, 24, 3, padding=1, groups=24)
         self.gc = nn.Conv2d(24, 24, 3, padding=1, groups=4, bias=False)
+        self.ln2d = nn.LayerNorm(24, eps=1e-6)  # torchvision's LayerNorm2d: over channels, channels last
+        self.cnx = nn.Module()
+        self.cnx.ln = nn.LayerNorm(24, eps=1e-6)
+        self.cnx.up = nn.Linear(24, 48)
+        self.cnx.back = nn.Linear(48, 24)
+        self.cnx.ls = nn.Parameter(torch.full((24, 1, 1), 0.5))
         self.smooth = nn.AvgPool2d(2, stride=1)
         self.gap = nn.AdaptiveAvgPool2d(1)
         self.hidden = nn.Linear(20, 16)
@@ -69,6 +75,9 @@ class T(nn.Module):
         n, c, h, w = x.shape  # torchvision's channel_shuffle (torch 1.13's has no derivative)
         x = x.view(n, 2, c // 2, h, w).transpose(1, 2).contiguous().view(n, c, h, w)
         x = nn.functional.hardsigmoid(nn.functional.silu(self.gc(nn.functional.hardswish(self.dw(x)))))
+        x = self.ln2d(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+        c = self.cnx
+        x = x + c.ls * c.back(nn.functional.gelu(c.up(c.ln(x.permute(0, 2, 3, 1))))).permute(0, 3, 1, 2)
         x = self.smooth(x[:, 0:20]).mean((2, 3))
         x = torch.sigmoid(self.h2(torch.tanh(self.hidden(x))))
         x = nn.functional.relu6(self.h4(nn.functional.leaky_relu(self.h3(x), 0.1)))
@@ -77,6 +86,9 @@ class T(nn.Module):
 m = T()
 with torch.no_grad():  # batch norm's affine parameters away from 1 and 0, so their gradients matter
     m.sact.weight.uniform_(0.1, 0.4)
+    for ln in (m.ln2d, m.cnx.ln):
+        ln.weight.uniform_(0.5, 1.5)
+        ln.bias.uniform_(-0.5, 0.5)
     for bn in (m.block1.bn1, m.block1.bn2):
         bn.weight.uniform_(0.5, 1.5)
         bn.bias.uniform_(-0.5, 0.5)

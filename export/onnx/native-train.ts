@@ -16,6 +16,24 @@ import { nativeTrainingBlocker, trainGraph, type TrainGraph } from "./train-grap
 
 export { nativeTrainingBlocker };
 
+/**
+ * The mask TensorFlow.js's kernel draws for a dropout or stochastic depth layer in this
+ * step (runtime/kernels.ts's and kernels/modern.ts's seed and calls), for the whole batch.
+ */
+function drawMask(m: TrainGraph["masks"][number], n: number, seed: number) {
+  const p = m.node.attrs.p as number;
+  const rank = (m.node.shape as number[]).length;
+  const shape = m.node.op === "dropout" ? [n, ...(m.node.shape as number[])] : [m.perSample ? n : 1, ...Array(rank).fill(1)];
+  const t = tf.tidy(() =>
+    m.node.op === "dropout"
+      ? tf.dropout(tf.ones(shape), p, undefined, seed * 7919 + m.node.id)
+      : tf.div(tf.cast(tf.less(tf.randomUniform(shape, 0, 1, "float32", seed * 7919 + m.node.id), 1 - p), "float32"), 1 - p),
+  );
+  const data = (t.dataSync() as Float32Array).slice();
+  t.dispose();
+  return { input: m.input, perSample: m.perSample, shape, data };
+}
+
 export class NativeTrainer extends Trainer {
   private readonly graph: TrainGraph;
   private readonly session: SyncSession;
@@ -70,13 +88,7 @@ export class NativeTrainer extends Trainer {
     const size = xs.length / n;
     const labels = new Float32Array(n * classes);
     ys.forEach((y, i) => (labels[i * classes + y] = 1));
-    const masks = g.masks.map((m) => {
-      // the masks TensorFlow.js's dropout draws for this layer and step (runtime/kernels.ts's seed), for the whole batch
-      const t = tf.tidy(() => tf.dropout(tf.ones([n, ...(m.node.shape as number[])]), m.node.attrs.p as number, undefined, seed * 7919 + m.node.id));
-      const data = (t.dataSync() as Float32Array).slice();
-      t.dispose();
-      return { input: m.input, shape: m.node.shape as number[], data };
-    });
+    const masks = g.masks.map((m) => drawMask(m, n, seed));
     const parts = Math.min(n, this.replicas.count);
     const sizes = Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
     const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
@@ -88,7 +100,8 @@ export class NativeTrainer extends Trainer {
         [g.invN]: { shape: [], data: Float32Array.of(1 / n) }, // each slice's share of the whole batch's mean
       };
       for (const p of g.params) one[p.name] = { shape: p.shape, data: this.state.params.get(p.name)! };
-      for (const mask of masks) one[mask.input] = { shape: [m, ...mask.shape], data: slice(mask.data, mask.data.length / n, k) };
+      for (const mask of masks)
+        one[mask.input] = mask.perSample ? { shape: [m, ...mask.shape.slice(1)], data: slice(mask.data, mask.data.length / n, k) } : mask; // a whole-batch mask: the same for every slice
       return one;
     });
     const outs = await this.replicas.run(inputs, [g.loss, g.logits, ...g.grads.values(), ...g.stats.flatMap((s) => [s.mean, s.variance])]);

@@ -19,8 +19,12 @@ export interface TrainGraph {
   grads: Map<string, string>;
   /** Batch norms' batch statistics: outputs of the mean and the biased variance. */
   stats: { node: IRNode; mean: string; variance: string }[];
-  /** Dropout layers (p > 0) and the graph inputs for their masks: [batch, ...shape], 0 or 1 / (1 - p). */
-  masks: { node: IRNode; input: string }[];
+  /**
+   * Dropout and stochastic depth layers (p > 0) and the graph inputs for their masks, 0 or
+   * 1 / (1 - p): dropout's [batch, ...shape]; stochastic depth's [batch, 1, …] by row
+   * (`perSample`) or [1, 1, …] for the whole batch.
+   */
+  masks: { node: IRNode; input: string; perSample: boolean }[];
   input: string;
   labels: string;
   invN: string;
@@ -61,7 +65,8 @@ export function trainGraph(graph: Graph): TrainGraph {
       params.push({ name, shape: w.shape });
       weightOf.set(`${node.id}/${w.name}`, name);
     }
-  const masks: TrainGraph["masks"] = graph.nodes.filter((n) => n.op === "dropout" && (n.attrs.p as number) > 0).map((node) => ({ node, input: b.claim(`@dropout/${node.id}`) }));
+  const masked = (n: IRNode) => (n.op === "dropout" || n.op === "stochasticdepth") && (n.attrs.p as number) > 0;
+  const masks: TrainGraph["masks"] = graph.nodes.filter(masked).map((node) => ({ node, input: b.claim(`@${node.op}/${node.id}`), perSample: node.op === "dropout" || node.attrs.mode === "row" }));
   const maskOf = new Map(masks.map((m) => [m.node.id, m.input]));
   const values: string[] = [];
   const forwards: Forward[] = [];
@@ -135,7 +140,7 @@ export function trainGraph(graph: Graph): TrainGraph {
         tensor(NAMES.labels, ["batch", classes]),
         tensor(NAMES.invN, []),
         ...params.map((p) => tensor(p.name, p.shape)),
-        ...masks.map((m) => tensor(m.input, ["batch", ...(m.node.shape as number[])])),
+        ...masks.map((m) => tensor(m.input, m.node.op === "dropout" ? ["batch", ...(m.node.shape as number[])] : [m.perSample ? "batch" : 1, ...(m.node.shape as number[]).map(() => 1)])),
       ],
       output: [NAMES.loss, NAMES.logits, ...grads.values(), ...stats.flatMap((s) => [s.mean, s.variance])].map(untyped),
     },

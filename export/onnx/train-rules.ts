@@ -10,6 +10,7 @@ import { convPads } from "./layers.js";
 import * as pointwise from "./train-rules-pointwise.js";
 import { add, concat, mul } from "./train-rules-merge.js";
 import { channelRules } from "./train-rules-channels.js";
+import * as modern from "./train-rules-modern.js";
 
 export interface RuleContext {
   b: GraphBuilder;
@@ -152,15 +153,19 @@ const conv: Rule = {
 };
 
 const linear: Rule = {
-  check: (_node, shapes) => (shapes[0].length !== 1 ? "a linear layer on a value of more than one dimension" : undefined),
   forward: (c) => {
     const inputs = [c.x[0], c.weight("weight")!, ...(c.weight("bias") ? [c.weight("bias")!] : [])];
-    return { y: c.b.add("Gemm", inputs, { transB: int(1) }, undefined, c.label) };
+    if (c.shapes[0].length === 1) return { y: c.b.add("Gemm", inputs, { transB: int(1) }, undefined, c.label) };
+    // on the last dimension of a larger value (ConvNeXt's channels-last blocks): x · Wᵀ (+ b)
+    const y = c.b.add("MatMul", [c.x[0], tr(c.b, c.weight("weight")!, [1, 0], `${c.label}/weight_t`)], {}, undefined, `${c.label}/matmul`);
+    return { y: c.weight("bias") ? c.b.add("Add", [y, c.weight("bias")!], {}, undefined, c.label) : y };
   },
   backward: (c, _f, dy, needs) => {
     const { b, label } = c;
-    const dw: Record<string, string> = { weight: b.add("Gemm", [dy, c.x[0]], { transA: int(1) }, undefined, `${label}/grad_weight`) };
-    if (c.weight("bias")) dw.bias = sum(b, dy, [0], false, `${label}/grad_bias`);
+    const [features, units] = [c.shapes[0][c.shapes[0].length - 1], (c.node.shape as number[])[(c.node.shape as number[]).length - 1]];
+    const rows = c.shapes[0].length === 1 ? [dy, c.x[0]] : [b.reshape(dy, [-1, units], `${label}/dy_rows`), b.reshape(c.x[0], [-1, features], `${label}/x_rows`)];
+    const dw: Record<string, string> = { weight: b.add("Gemm", rows, { transA: int(1) }, undefined, `${label}/grad_weight`) };
+    if (c.weight("bias")) dw.bias = sum(b, rows[0], [0], false, `${label}/grad_bias`);
     const dx = needs[0] ? b.add("MatMul", [dy, c.weight("weight")!], {}, undefined, `${label}/grad_input`) : undefined;
     return { dx: [dx], dw };
   },
@@ -291,5 +296,5 @@ const avgpool: Rule = {
 };
 
 /** The layers netc trains natively, by IR op. */
-export const rules: Record<string, Rule> = { ...pointwise, ...channelRules, conv, linear, relu, add, mul, concat, flatten, batchnorm, maxpool, avgpool, adaptiveavgpool: avgpool, globalavgpool: avgpool };
+export const rules: Record<string, Rule> = { ...pointwise, ...channelRules, ...modern, conv, linear, relu, add, mul, concat, flatten, batchnorm, maxpool, avgpool, adaptiveavgpool: avgpool, globalavgpool: avgpool };
 

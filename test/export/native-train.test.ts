@@ -3,7 +3,9 @@
 // bias, by taps and as one convolution, batch norm, relu, max and average pooling, a
 // residual add, global pooling, flatten, linear, tanh, sigmoid, leaky ReLU, ReLU6, PReLU,
 // a squeeze-and-excitation gate (a broadcast mul), a concat, depthwise and grouped
-// convolutions, hardswish, SiLU, hardsigmoid, chunk, slice, channel shuffle, mean) equals
+// convolutions, hardswish, SiLU, hardsigmoid, chunk, slice, channel shuffle, mean, a
+// ConvNeXt block: layer norm over channels and channels last, permute, linear on the
+// last dimension, GELU, layer scale) equals
 // PyTorch's autograd (scripts/gen-native-train-fixtures.py): the
 // loss, the logits, every parameter's gradient and the running statistics after the step.
 import { readFileSync } from "node:fs";
@@ -81,7 +83,7 @@ import * as tf from "@tensorflow/tfjs-core";
 const tfTensor = (d: Float32Array) => tf.tensor(d);
 
 // ---- the native trainer against the TensorFlow.js one ------------------------------------
-// (no bias before the batch norm: its gradient is zero but for rounding, which Adam scales
+// (stochastic depth and dropout with TensorFlow.js's own masks; no bias before the batch norm: its gradient is zero but for rounding, which Adam scales
 // up to whole steps in directions that differ between any two implementations)
 import { Trainer, type TrainOptions } from "../../runtime/train.js";
 import { NativeTrainer } from "../../export/onnx/native-train.js";
@@ -92,7 +94,7 @@ const tiny = `network tiny(classes = 2) {
   input 1x6x6
   features: { conv 4, 3x3, pad = 1, bias = false; batchnorm; relu; maxpool 2x2 }
   flatten
-  classifier: { linear 8; relu; dropout 0.25; linear classes }
+  classifier: { linear 8; relu; dropout 0.25; res: residual { linear 8; stochasticdepth 0.3 }; linear classes }
 }`;
 const toy = (n: number, seed: number) => toyImages(n, seed, { pixels: 36, classes: 2, noise: 0.5 });
 const data: Dataset = { name: "toy", shape: [1, 6, 6], classes: ["top", "bottom"], train: toy(60, 1), test: toy(32, 2) };
