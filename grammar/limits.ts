@@ -8,7 +8,7 @@
 import { Codes, error, type Diagnostic } from "../syntax/diagnostics.js";
 
 /** The most tokens a file may have (about 440,000 lines of `conv 64, 3x3, pad = 1`, within 2 GB). */
-export const MAX_TOKENS = 4_000_000;
+export const MAX_TOKENS = 10_000_000;
 
 /** Files of more tokens are parsed statement by statement (grammar/stream.ts), in less memory. */
 export const STREAM_ABOVE = 200_000;

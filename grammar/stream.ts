@@ -11,7 +11,7 @@ import { AstBuilder, LabelError } from "./cst-to-ast.js";
 import { parseRecovering } from "./recovery.js";
 import { stringDiagnostics } from "./strings.js";
 import * as T from "./tokens.js";
-import { simpleCall } from "./simple-call.js";
+import { SharedCalls } from "./shared-calls.js";
 
 /** What the stream needs of index.ts (passed in, so that the two files do not import each other). */
 export interface StreamHooks {
@@ -39,8 +39,9 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
   let body: A.Stmt[] = [];
   let last: IToken | undefined;
   let deep = false;
-  const pieceChars = hooks.pieceChars ?? 1 << 18;
+  const pieceChars = hooks.pieceChars ?? 1 << 14;
   const batchTokens = hooks.batchTokens ?? 20_000;
+  const shared = new SharedCalls(text, file);
 
   const report = (ds: Diagnostic[]) => {
     for (const d of ds) if (diagnostics.length < MAX_ERRORS) diagnostics.push(d);
@@ -87,7 +88,7 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
         return;
       }
       if (braces === 1 && state.depth === 0 && (type === T.Newline || type === T.Semicolon)) {
-        const simple = simpleCall(batch, statement, batch.length, file);
+        const simple = shared.statement(batch, statement, batch.length);
         if (simple) {
           batch.length = statement; // the statements before it go first
           flushBatch();
@@ -118,7 +119,7 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
     const lexed = T.lexer.tokenize(text.slice(base, cut));
     for (const e of lexed.errors)
       report([error(Codes.lex, `unexpected character ${JSON.stringify(text.slice(base + e.offset, base + e.offset + 1))}`, { file, start: base + e.offset, end: base + e.offset + Math.max(1, e.length) })]);
-    for (const c of lexed.groups.comments ?? []) comments.push({ text: c.image, span: { file, start: base + c.startOffset, end: base + c.endOffset! + 1 } });
+    for (const c of lexed.groups.comments ?? []) comments.push({ text: c.image, span: { file, start: (base + c.startOffset) | 0, end: (base + c.endOffset! + 1) | 0 } });
     const tokens = lexed.tokens;
     for (const t of tokens) {
       shift(t, base, line);
