@@ -38,8 +38,8 @@ export function simpleCall(tokens: IToken[], from: number, to: number, file: str
     calleeSpan: span(id, file),
     args,
     parens: false,
-    label: undefined,
     span: { file, start: id.startOffset | 0, end: (last.startOffset + last.image.length) | 0 },
+    label: undefined, // after the span, as the parser's statements have them (the same keys, the same JSON)
   };
 }
 

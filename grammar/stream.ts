@@ -12,6 +12,7 @@ import { parseRecovering } from "./recovery.js";
 import { stringDiagnostics } from "./strings.js";
 import * as T from "./tokens.js";
 import { SharedCalls } from "./shared-calls.js";
+import { MAX_UNSHARED_TOKENS, unsharedLimit } from "./limits.js";
 
 /** What the stream needs of index.ts (passed in, so that the two files do not import each other). */
 export interface StreamHooks {
@@ -21,6 +22,7 @@ export interface StreamHooks {
   maxNesting: number;
   pieceChars?: number; // text lexed at a time (small in tests, to cut everywhere)
   batchTokens?: number; // tokens of statements parsed at a time
+  maxUnsharedTokens?: number; // the limit on tokens outside shared lines (small in tests)
 }
 
 const MAX_ERRORS = 20;
@@ -38,10 +40,12 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
   let statement = 0; // where the batch's last statement starts
   let body: A.Stmt[] = [];
   let last: IToken | undefined;
-  let deep = false;
+  let stop = false; // past a limit: nothing more is read
+  let seen = 0; // tokens lexed
   const pieceChars = hooks.pieceChars ?? 1 << 14;
-  const batchTokens = hooks.batchTokens ?? 20_000;
+  const batchTokens = hooks.batchTokens ?? 2_000;
   const shared = new SharedCalls(text, file);
+  const maxUnshared = hooks.maxUnsharedTokens ?? MAX_UNSHARED_TOKENS;
 
   const report = (ds: Diagnostic[]) => {
     for (const d of ds) if (diagnostics.length < MAX_ERRORS) diagnostics.push(d);
@@ -113,7 +117,7 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
 
   let held: IToken[] = []; // a piece's closing run of line breaks, kept for the next piece's look-ahead
   let line = 0;
-  for (let base = 0; base < text.length && !deep; ) {
+  for (let base = 0; base < text.length && !stop; ) {
     let cut = base + pieceChars >= text.length ? text.length : text.indexOf("\n", base + pieceChars) + 1;
     if (cut <= 0) cut = text.length;
     const lexed = T.lexer.tokenize(text.slice(base, cut));
@@ -128,7 +132,7 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
       if (c === T.LParen || c === T.LBracket || c === T.LBrace) {
         if (++nesting > hooks.maxNesting) {
           report([error(Codes.limit, `brackets nest more than ${hooks.maxNesting} deep`, { file, start: t.startOffset, end: t.startOffset + 1 }, "too deep here")]);
-          deep = true;
+          stop = true;
           break;
         }
       } else if (c === T.RParen || c === T.RBracket || c === T.RBrace) nesting = Math.max(0, nesting - 1);
@@ -143,8 +147,13 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
     const piece = held.length ? [...held, ...tokens.slice(0, keep)] : keep === tokens.length ? tokens : tokens.slice(0, keep);
     held = tokens.slice(keep);
     for (const t of T.significantNewlines(piece, state)) take((last = t));
+    seen += tokens.length;
+    if (!stop && seen - shared.sharedTokens > maxUnshared) {
+      report([unsharedLimit(file, base, maxUnshared)]);
+      stop = true;
+    }
   }
-  if (deep) return { diagnostics };
+  if (stop) return { diagnostics };
   for (const t of T.significantNewlines(held, state)) take((last = t));
   report((state.dangling ?? []).map((c) => hooks.trailingComma(c)));
   if (header) parseProgram([...header, ...batch]); // an unclosed body: the error is at the end of the file
