@@ -81,7 +81,7 @@ export class GraphBuilder {
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
   /** Each op's last binding (bind-layer.ts shares it with the next identical one). */
-  readonly lastBinding = new Map<OpSpec, { attrs: Args; input: Shape; result: OpResult }>();
+  readonly lastBinding = new Map<OpSpec, { attrs: Args; input: Shape; result: OpResult; text?: A.CallStmt }>();
   /** The enclosing loops' places already reported (see onceAcrossIterations), innermost last. */
   readonly loopsSeen: Set<string>[] = [];
   private readonly totals = { values: 0, macs: 0 };

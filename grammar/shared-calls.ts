@@ -9,6 +9,7 @@
 // identity of those two fields differs between reads, which nothing in netc relies on.
 import type { IToken } from "./chevrotain.js";
 import type * as A from "../syntax/ast.js";
+import { sameText } from "../syntax/ast.js";
 import type { Span } from "../syntax/diagnostics.js";
 import { simpleCall } from "./simple-call.js";
 
@@ -50,7 +51,8 @@ type Own = { span: Span } & Record<string | symbol, unknown>;
 function viewOf(t: A.CallStmt): ProxyHandler<Own> {
   const keys = Reflect.ownKeys(t);
   const field = (own: Own, k: string | symbol): unknown => {
-    if (Object.hasOwn(own, k)) return own[k];
+    if (k === "span" || Object.hasOwn(own, k)) return own[k];
+    if (k === sameText) return t;
     const d = own.span.start - t.span.start;
     if (k === "args") return t.args.map((a) => moveArg(a, d));
     if (k === "calleeSpan") return move(t.calleeSpan, d);

@@ -98,4 +98,18 @@ describe("lines that repeat an earlier one", () => {
     const plain = `network n {\n  input 3x8x8\n${"  conv 8, 3x3\n".repeat(300)}}\n`;
     expect(parseLarge(plain, "p.net", { pieceChars: 256, maxUnsharedTokens: 1_000 }).diagnostics).toEqual([]);
   });
+
+  it("reuse a binding only for literal arguments: a name is evaluated where it stands", async () => {
+    // By hand: conv 3 on 3 channels, a k-by-k kernel: 3*3*k*k weights + 3 biases; k = 1, 3, 1, then the written-out lines' 3x3.
+    const src = `network n {\n  input 3x8x8\n  for k in [1, 3, 1] {\n    conv 3, k, pad = k // 2\n  }\n${"  conv 3, 3x3, pad = 1\n".repeat(3)}}\n`;
+    for (const parser of [parse, (t: string, f: string) => parseLarge(t, f, { pieceChars: 16, batchTokens: 4 })]) {
+      const c = await compileFile("k.net", { text: src, parser: async () => ({ ...grammar, parse: parser }) });
+      expect(c.diagnostics).toEqual([]);
+      const params = c.graph!.nodes.slice(1).map((n) => n.weights.reduce((t, w) => t + w.shape.reduce((p, d) => p * d, 1), 0));
+      expect(params).toEqual([12, 84, 12, 84, 84, 84]);
+      const convs = c.graph!.nodes.slice(4);
+      expect(convs[1].attrs).toBe(convs[0].attrs); // the written-out lines share one binding
+      expect(convs[2].weights).toBe(convs[0].weights);
+    }
+  });
 });
