@@ -17,7 +17,7 @@ import { simpleCall } from "./simple-call.js";
 const MAX_TEMPLATES = 50_000;
 
 export class SharedCalls {
-  private readonly templates = new Map<string, ProxyHandler<Own>>();
+  private readonly templates = new Map<string, { handler: ProxyHandler<Own>; tokens: number }>();
   /** Tokens of the statements given as views, which cost next to no memory (for the limit). */
   sharedTokens = 0;
 
@@ -33,15 +33,62 @@ export class SharedCalls {
     const last = tokens[to - 1];
     const end = (last.startOffset + last.image.length) | 0;
     const key = this.text.slice(start, end);
-    const handler = this.templates.get(key);
-    if (handler) {
-      this.sharedTokens += to - from;
-      return new Proxy<Own>({ span: { file: this.file, start, end } }, handler) as unknown as A.CallStmt;
-    }
+    const view = this.view(key, start);
+    if (view) return view;
     const plain = simpleCall(tokens, from, to, this.file);
-    if (plain && this.templates.size < MAX_TEMPLATES && !key.includes("\n")) this.templates.set(key, viewOf(plain));
+    if (plain && this.templates.size < MAX_TEMPLATES && !key.includes("\n")) this.templates.set(key, { handler: viewOf(plain), tokens: to - from });
     return plain;
   }
+
+  /** Whether `key` is the text of a line seen before. */
+  knows(key: string): boolean {
+    return this.templates.has(key);
+  }
+
+  /** A view of the statement written as `key`, for the same text at `start`; its tokens are counted as shared. */
+  view(key: string, start: number): A.CallStmt | undefined {
+    const template = this.templates.get(key);
+    if (!template) return undefined;
+    this.sharedTokens += template.tokens;
+    return new Proxy<Own>({ span: { file: this.file, start, end: (start + key.length) | 0 } }, template.handler) as unknown as A.CallStmt;
+  }
+
+  /** The tokens of the line written as `key` (a known one). */
+  tokensOf(key: string): number {
+    return this.templates.get(key)?.tokens ?? 0;
+  }
+}
+
+/** The line that starts at `at`, without its indentation and trailing blanks; `indent`, its first column less one; `end`, its line break. */
+export function lineAt(text: string, at: number): { key: string; indent: number; end: number } | undefined {
+  const end = text.indexOf("\n", at);
+  if (end < 0) return undefined;
+  let a = at;
+  while (a < end && (text.charCodeAt(a) === 0x20 || text.charCodeAt(a) === 0x09)) a++;
+  let b = end;
+  while (b > a && (text.charCodeAt(b - 1) === 0x20 || text.charCodeAt(b - 1) === 0x09 || text.charCodeAt(b - 1) === 0x0d)) b--;
+  return { key: text.slice(a, b), indent: a - at, end };
+}
+
+/**
+ * Whether the line break at `nl` ends a statement as far as what follows can tell: the
+ * next token (past blank and comment lines) exists and is not one before which a line
+ * break is ignored (`else`, `shortcut`, `)`, `]`: tokens.ts's `continued`), judged by its
+ * first characters (a name starting so is judged the same way, which is only slower).
+ */
+export function breakEnds(text: string, nl: number): boolean {
+  let j = nl + 1;
+  for (;;) {
+    const c = text.charCodeAt(j);
+    if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) j++;
+    else if (c === 0x23) {
+      j = text.indexOf("\n", j);
+      if (j < 0) return false;
+    } else break;
+  }
+  if (j >= text.length) return false;
+  const c = text[j];
+  return c !== ")" && c !== "]" && !text.startsWith("else", j) && !text.startsWith("shortcut", j);
 }
 
 /** What a view holds itself: its span, and any field written to it. */

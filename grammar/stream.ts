@@ -11,7 +11,7 @@ import { AstBuilder, LabelError } from "./cst-to-ast.js";
 import { parseRecovering } from "./recovery.js";
 import { stringDiagnostics } from "./strings.js";
 import * as T from "./tokens.js";
-import { SharedCalls } from "./shared-calls.js";
+import { breakEnds, lineAt, SharedCalls } from "./shared-calls.js";
 import { MAX_UNSHARED_TOKENS, unsharedLimit } from "./limits.js";
 
 /** What the stream needs of index.ts (passed in, so that the two files do not import each other). */
@@ -78,6 +78,36 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
     pending = [];
   };
 
+  const pushSimple = (simple: A.CallStmt) => {
+    batch.length = statement; // the statements before it go first
+    flushBatch();
+    body.push(simple);
+  };
+
+  /**
+   * Lines at `at` that repeat a known line, taken without lexing them: each is a view
+   * (shared-calls.ts), as the tokens would have made it, when a statement may start there
+   * and its line break ends it. Returns where lexing goes on.
+   */
+  const sharedLines = (at: number): number => {
+    for (let l = lineAt(text, at); l && shared.knows(l.key); l = lineAt(text, at)) {
+      if (held.some((t) => t.tokenType !== T.Newline) || !breakEnds(text, l.end)) return at;
+      for (const t of T.significantNewlines(held, state)) take((last = t)); // what the next token would decide: nothing (it is a name)
+      held = [];
+      const starts = state.prev === T.Newline || state.prev === T.Semicolon || state.prev === T.LBrace;
+      if (!header || braces !== 1 || state.depth !== 0 || statement !== batch.length || !starts) return at;
+      seen += shared.tokensOf(l.key) + 1; // and its line break
+      pushSimple(shared.view(l.key, at + l.indent)!);
+      if (batch.length >= batchTokens) flushBatch();
+      statement = batch.length;
+      state.prev = T.Newline; // as significantNewlines leaves it after the line break
+      state.start = l.indent + 1;
+      line++;
+      at = l.end + 1;
+    }
+    return at;
+  };
+
   const take = (t: IToken) => {
     const type = t.tokenType;
     if (header) {
@@ -93,11 +123,8 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
       }
       if (braces === 1 && state.depth === 0 && (type === T.Newline || type === T.Semicolon)) {
         const simple = shared.statement(batch, statement, batch.length);
-        if (simple) {
-          batch.length = statement; // the statements before it go first
-          flushBatch();
-          body.push(simple);
-        } else batch.push(t);
+        if (simple) pushSimple(simple);
+        else batch.push(t);
         if (batch.length >= batchTokens) flushBatch();
         statement = batch.length;
         return;
@@ -118,8 +145,18 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
   let held: IToken[] = []; // a piece's closing run of line breaks, kept for the next piece's look-ahead
   let line = 0;
   for (let base = 0; base < text.length && !stop; ) {
+    base = sharedLines(base);
+    if (base >= text.length) break;
     let cut = base + pieceChars >= text.length ? text.length : text.indexOf("\n", base + pieceChars) + 1;
     if (cut <= 0) cut = text.length;
+    // the piece ends before a line that repeats a known one, for sharedLines to take
+    for (let i = text.indexOf("\n", base) + 1; i > 0 && i < cut; i = text.indexOf("\n", i) + 1) {
+      const l = lineAt(text, i);
+      if (l && shared.knows(l.key)) {
+        cut = i;
+        break;
+      }
+    }
     const lexed = T.lexer.tokenize(text.slice(base, cut));
     for (const e of lexed.errors)
       report([error(Codes.lex, `unexpected character ${JSON.stringify(text.slice(base + e.offset, base + e.offset + 1))}`, { file, start: base + e.offset, end: base + e.offset + Math.max(1, e.length) })]);

@@ -112,4 +112,30 @@ describe("lines that repeat an earlier one", () => {
       expect(convs[2].weights).toBe(convs[0].weights);
     }
   });
+
+  it("are taken without lexing only where the tokens would have made the same statement", () => {
+    const net = (body: string) => `network n {\n  input 3x8x8\n${body}}\n`;
+    const texts = [
+      net("  relu\n  relu\n  )\n"), // a line break before ')' does not end the statement
+      net("  relu\n  relu\n  else { relu }\n"),
+      net("  relu\n  relu\n\n  # a comment\n\n  relu\n\t relu  \r\n  relu\r\n"), // blank and comment lines, tabs, CRLF
+      net("  relu\n  conv 8,\n  relu\n  relu\n"), // a dangling comma before a known line
+      net("  relu\n  conv (8,\n  relu)\n  relu\n"), // inside parentheses
+      net("  relu; relu\n  relu\n  relu;\n  relu\n"),
+      net("  relu\n  residual {\n    relu\n    relu\n  }\n  relu\n"), // a nested body
+      "block b {\n  relu\n  relu\n}\n" + net("  b\n  b\n  relu\n"),
+      "network n {\n  input 3x8x8\n  relu\n  relu\n  relu", // unclosed at the end of the file
+      net("  relu\n  relu\n  elsewhere\n  relu\n"),
+      net("  relu\n  relu # a comment after\n  relu\n"),
+    ];
+    for (const src of texts) {
+      const whole = parse(src, "t.net");
+      const facts = (r: ReturnType<typeof parse>) => r.diagnostics.map((d) => [d.code, d.message, d.labels.map((l) => l.span), d.notes]);
+      for (const [pieceChars, batchTokens] of cuts) {
+        const large = parseLarge(src, "t.net", { pieceChars, batchTokens });
+        if (whole.diagnostics.length) expect(facts(large), src).toEqual(facts(whole));
+        else expect(large, src).toEqual(whole);
+      }
+    }
+  });
 });
