@@ -97,9 +97,10 @@ type Own = { span: Span } & Record<string | symbol, unknown>;
 /** The Proxy handler of the views of `t`: every field as `t`'s, moved by the offset between them. */
 function viewOf(t: A.CallStmt): ProxyHandler<Own> {
   const keys = Reflect.ownKeys(t);
+  const written = new WeakSet<Own>(); // views given a field of their own: no longer the same text
   const field = (own: Own, k: string | symbol): unknown => {
     if (k === "span" || Object.hasOwn(own, k)) return own[k];
-    if (k === sameText) return t;
+    if (k === sameText) return written.has(own) ? undefined : t;
     const d = own.span.start - t.span.start;
     if (k === "args") return t.args.map((a) => moveArg(a, d));
     if (k === "calleeSpan") return move(t.calleeSpan, d);
@@ -108,8 +109,13 @@ function viewOf(t: A.CallStmt): ProxyHandler<Own> {
   return {
     get: field,
     set(own, k, v) {
+      written.add(own);
       own[k] = v;
       return true;
+    },
+    defineProperty(own, k, d) {
+      written.add(own);
+      return Reflect.defineProperty(own, k, d);
     },
     has: (own, k) => k in own || k in t,
     ownKeys: (own) => [...keys, ...Reflect.ownKeys(own).filter((k) => !keys.includes(k))],

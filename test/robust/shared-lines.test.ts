@@ -8,7 +8,7 @@ import * as grammar from "../../grammar/index.js";
 import { parse, parseLarge } from "../../grammar/index.js";
 import { compileFile } from "../../compiler/compile.js";
 import { renderDiagnostics } from "../../syntax/render-diagnostics.js";
-import type { CallStmt, NetworkDecl } from "../../syntax/ast.js";
+import { sameText, type CallStmt, type NetworkDecl } from "../../syntax/ast.js";
 
 const lines = [
   "conv 8, 3x3, pad = 1",
@@ -60,6 +60,11 @@ describe("lines that repeat an earlier one", () => {
     expect(late.label.name).toBe("last");
     expect(Object.keys(late)).toContain("note");
     expect(JSON.parse(JSON.stringify(late)).label.name).toBe("last");
+    const other = body[body.length - 2] as CallStmt & { [sameText]?: CallStmt };
+    expect(other[sameText]).toBeDefined();
+    other.args = [];
+    expect(other.args).toEqual([]);
+    expect(other[sameText]).toBeUndefined(); // changed: no longer the text it was written as
   });
 
   it("give the same diagnostics, byte for byte, as the whole-file parse", async () => {
