@@ -2,7 +2,7 @@
 // their types; then the op's output shape, weights and MACs, inferred from its input,
 // become a node of the graph. Merges (add, mul, concat) likewise, from their branches. An op's complaint about its input or arguments becomes a
 // diagnostic located at the argument (or the call) and at where the input came from.
-import type * as A from "../syntax/ast.js";
+import * as A from "../syntax/ast.js";
 import { Codes, error, warning, withNote, type Diagnostic } from "../syntax/diagnostics.js";
 import { bindArgs } from "./bind-args.js";
 import { EvalError } from "./evaluate.js";
@@ -23,6 +23,12 @@ export interface LayerContext extends GraphContext {  /** Evaluates an argument'
 }
 
 export function bindLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Tensor): Tensor {
+  const g = cx.graph;
+  // The same text as the op's last layer, its arguments all literals, on the same input
+  // shape: the same binding (a long written-out run's lines are views of its first).
+  const text = (s as { [A.sameText]?: A.CallStmt })[A.sameText] ?? s;
+  const last = g.lastBinding.get(op);
+  if (last?.text === text && input.shape && sameValue(last.input, input.shape)) return addLayer(op, s, cx, input, last.attrs, last.result, last.result.shape);
   const bound = bindArgs(op.name, paramsOf(op), s.args, s.calleeSpan, op.positionalHint);
   let attrs: Args = {};
   let unknown = false;
@@ -40,25 +46,37 @@ export function bindLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Te
     }
     if (isUnknown(attrs[spec.name] as Value)) unknown = true;
   }
-  const g = cx.graph;
   let result: OpResult = { shape: [] };
   let shape: Shape | null = null;
   // A layer with the same arguments and input shape as the op's last one (a loop's, or a
   // long written-out run's) shares its attributes, shape and weights: inference is a
   // function of them, and a million layers then hold one copy, not a million.
-  const last = g.lastBinding.get(op);
   if (last && sameValue(last.attrs, attrs)) attrs = last.attrs;
-  if (input.shape && !unknown && last?.attrs === attrs && sameValue(last.input, input.shape)) [result, shape] = [last.result, last.result.shape];
-  else if (input.shape && !unknown) {
+  const literal = [...bound.values()].every((a) => isLiteral(a.value)); // its values do not depend on where it stands
+  if (input.shape && !unknown && last?.attrs === attrs && sameValue(last.input, input.shape)) {
+    [result, shape] = [last.result, last.result.shape];
+    last.text = literal ? text : undefined;
+  } else if (input.shape && !unknown) {
     try {
       result = op.infer(attrs, input.shape);
       shape = g.checkSize(result.shape, op.name);
-      g.lastBinding.set(op, { attrs, input: input.shape, result });
+      g.lastBinding.set(op, { attrs, input: input.shape, result, text: literal ? text : undefined });
     } catch (e) {
       if (!(e instanceof OpError)) throw e;
       g.report(g.located(opError(g, e, op, s, bound, input), cx.frame));
     }
   }
+  return addLayer(op, s, cx, input, attrs, result, shape);
+}
+
+/** Numbers, booleans and sizes of numbers: values that are the same wherever they are written. */
+function isLiteral(e: A.Expr): boolean {
+  return e.kind === "number" || e.kind === "bool" || (e.kind === "dims" && e.parts.every((p) => p.kind === "number"));
+}
+
+/** The layer's node, its warnings and counts, once its binding is known. */
+function addLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Tensor, attrs: Args, result: OpResult, shape: Shape | null): Tensor {
+  const g = cx.graph;
   if (op.name === "linear" && shape && input.shape?.length === 3 && !afterPermute(g, input)) g.report(linearOnImage(g, s, input));
   g.countExactly(result, s.span);
   const node = { op: op.name, name: "", attrs, inputs: [input.node], shape, weights: result.weights ?? [], macs: result.macs ?? 0, span: s.span };

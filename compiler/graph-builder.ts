@@ -12,7 +12,7 @@ import { OpError, type Args, type OpResult, type OpSpec } from "./ops.js";
 import { EvalError } from "./evaluate.js";
 import { formatShape, typeName, type Shape, type Value } from "./values.js";
 
-export const LIMITS = { nodes: 1_000_000, depth: 200, steps: 20_000_000, repeat: 1_000_000 };
+export const LIMITS = { nodes: 1_100_000, depth: 200, steps: 20_000_000, repeat: 1_000_000 };
 export const MAX_DIM = 2 ** 31 - 1;
 /** A layer's children: none, one frozen list for every layer. */
 const NO_CHILDREN = Object.freeze([]) as unknown as ModuleNode[];
@@ -81,7 +81,7 @@ export class GraphBuilder {
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
   /** Each op's last binding (bind-layer.ts shares it with the next identical one). */
-  readonly lastBinding = new Map<OpSpec, { attrs: Args; input: Shape; result: OpResult }>();
+  readonly lastBinding = new Map<OpSpec, { attrs: Args; input: Shape; result: OpResult; text?: A.CallStmt }>();
   /** The enclosing loops' places already reported (see onceAcrossIterations), innermost last. */
   readonly loopsSeen: Set<string>[] = [];
   private readonly totals = { values: 0, macs: 0 };

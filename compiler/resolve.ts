@@ -3,7 +3,7 @@
 // whether or not a network uses the block. (Elaboration checks again, with values.)
 // A name bound locally (a parameter, a `let`, a loop variable) may hold a block or a
 // layer chosen at elaboration; calls through it are left to elaboration.
-import type * as A from "../syntax/ast.js";
+import * as A from "../syntax/ast.js";
 import { Codes, error, withNote, type Diagnostic } from "../syntax/diagnostics.js";
 import { bindArgs } from "./bind-args.js";
 import { EvalError, suggest } from "./evaluate.js";
@@ -17,15 +17,19 @@ export function resolveNames(scope: ModuleScope): Diagnostic[] {
   for (const item of scope.program.items) {
     if (item.kind !== "block" && item.kind !== "network") continue;
     const locals = new Set(item.params.map((p) => p.name));
-    for (const s of statements(item.body)) if (s.kind === "let") locals.add(s.name);
     for (const s of statements(item.body)) {
+      if (s.kind === "let") locals.add(s.name);
       if (s.kind === "for") locals.add(s.variable);
       if (s.kind === "repeat" && s.index) locals.add(s.index);
     }
+    const resolved = new Set<A.CallStmt>(); // texts resolved without a mistake here: a line written the same way is too
     for (const s of statements(item.body)) {
       if (s.kind !== "call" || locals.has(s.callee)) continue;
+      const text = (s as { [A.sameText]?: A.CallStmt })[A.sameText] ?? s;
+      if (resolved.has(text)) continue;
       const d = resolveCall(s, scope);
       if (d) diagnostics.push(d);
+      else resolved.add(text);
     }
   }
   return diagnostics;

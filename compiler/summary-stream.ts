@@ -3,7 +3,7 @@
 // object tree nor one 300 MB string is ever in memory.
 import type { Counts } from "./count.js";
 import type { Graph, IRNode } from "./ir.js";
-import { jsonLayer, jsonTensors, summaryJson } from "./summary.js";
+import { jsonLayer, jsonShape, jsonTensors, summaryJson } from "./summary.js";
 
 /** Pieces whose concatenation is JSON.stringify(summaryJson(g, counts), null, 1); each but the last ends a line. */
 export function* summaryJsonPieces(g: Graph, counts: Counts, batch = 2_000): Generator<string> {
@@ -12,11 +12,21 @@ export function* summaryJsonPieces(g: Graph, counts: Counts, batch = 2_000): Gen
   const head = summaryJson({ ...g, nodes: ports }, counts);
   const { layers: _l, tensors: _t, ...rest } = head;
   const top = JSON.stringify(rest, null, 1);
+  // A shape's text once per shape object: layers that repeat share theirs (bind-layer.ts).
+  const shapeTexts = new Map<object, string>();
+  const listOf = (key: object | null, xs: unknown[]) => {
+    let text = key && shapeTexts.get(key);
+    if (text === undefined || text === null) {
+      text = list(xs);
+      if (key && shapeTexts.size < 100_000) shapeTexts.set(key, text);
+    }
+    return text;
+  };
   const layers = function* () {
-    for (const n of g.nodes) if (n.op !== "input") yield layerText(jsonLayer(n));
+    for (const n of g.nodes) if (n.op !== "input") yield layerText(jsonLayer(n), listOf(n.shape, jsonShape(n.shape)));
   };
   const tensors = function* () {
-    for (const n of g.nodes) for (const t of jsonTensors(n)) yield tensorText(t);
+    for (const n of g.nodes) for (const t of jsonTensors(n)) yield tensorText(t, listOf(t.shape, t.shape));
   };
   let pending = `${top.slice(0, -2)},\n`; // without its closing "\n}"
   for (const [key, items, last] of [["layers", layers, false], ["tensors", tensors, true]] as const) {
@@ -48,7 +58,7 @@ const list = (xs: unknown[]) => {
   for (let i = 0; i < xs.length; i++) out += `${i ? "," : ""}\n    ${scalar(xs[i])}`;
   return `${out}\n   ]`;
 };
-const layerText = (l: ReturnType<typeof jsonLayer>) =>
-  `{\n   "name": ${JSON.stringify(l.name)},\n   "op": ${JSON.stringify(l.op)},\n   "outputShape": ${list(l.outputShape)},\n   "params": ${scalar(l.params)},\n   "macs": ${scalar(l.macs)}\n  }`;
-const tensorText = (t: ReturnType<typeof jsonTensors>[number]) =>
-  `{\n   "name": ${JSON.stringify(t.name)},\n   "shape": ${list(t.shape)},\n   "kind": ${JSON.stringify(t.kind)}\n  }`;
+const layerText = (l: ReturnType<typeof jsonLayer>, shape = list(l.outputShape)) =>
+  `{\n   "name": ${JSON.stringify(l.name)},\n   "op": ${JSON.stringify(l.op)},\n   "outputShape": ${shape},\n   "params": ${scalar(l.params)},\n   "macs": ${scalar(l.macs)}\n  }`;
+const tensorText = (t: ReturnType<typeof jsonTensors>[number], shape = list(t.shape)) =>
+  `{\n   "name": ${JSON.stringify(t.name)},\n   "shape": ${shape},\n   "kind": ${JSON.stringify(t.kind)}\n  }`;

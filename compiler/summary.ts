@@ -40,10 +40,24 @@ export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}):
 export function* summaryTablePieces(g: Graph, counts: Counts, opts: TableOptions = {}, batch = 2_000): Generator<string> {
   const maxDepth = opts.depth ?? 3;
   const totals = moduleTotals(g);
+  // Cells written once per value: layers that repeat share one shape object and counts.
+  const shapes = new Map<Shape, string>();
   const shapeOf = (m: ModuleNode) => {
     const o = outputOf(m);
     const s = o === undefined ? null : g.nodes[o].shape;
-    return s ? formatShape(s) : "?";
+    if (!s) return "?";
+    let text = shapes.get(s);
+    if (text === undefined) shapes.set(s, (text = formatShape(s)));
+    return text;
+  };
+  const countTexts = new Map<Dim, string>();
+  const countText = (d: Dim) => {
+    let text = countTexts.get(d);
+    if (text === undefined) {
+      text = fmtCount(d);
+      if (countTexts.size < 100_000) countTexts.set(d, text);
+    }
+    return text;
   };
   // Two walks, the first for the column widths: a million rows are never all kept as cells.
   function* walk(m: ModuleNode, depth: number, prefix: string): Generator<string[]> {
@@ -52,7 +66,7 @@ export function* summaryTablePieces(g: Graph, counts: Counts, opts: TableOptions
       const c = m.children[i];
       const last = i === n - 1;
       const t = totals.get(c)!;
-      yield [`${prefix}${last ? "└─" : "├─"}${pytorchName(c)}`, c.type, `${depth}-${i + 1}`, shapeOf(c), fmtCount(t.params), fmtCount(t.macs)];
+      yield [`${prefix}${last ? "└─" : "├─"}${pytorchName(c)}`, c.type, `${depth}-${i + 1}`, shapeOf(c), countText(t.params), countText(t.macs)];
       if (depth < maxDepth && c.kind !== "layer") yield* walk(c, depth + 1, prefix + (last ? "  " : "│ "));
     }
   }
@@ -91,7 +105,7 @@ export function* summaryTablePieces(g: Graph, counts: Counts, opts: TableOptions
 
 /** A size: a number, or its formula (the factored text of compiler/factor.ts, Python syntax). */
 const jsonDim = (d: Dim) => (typeof d === "number" ? d : String(d));
-const jsonShape = (s: Shape | null) => (s ?? []).map(jsonDim);
+export const jsonShape = (s: Shape | null) => (s ?? []).map(jsonDim);
 
 export function summaryJson(g: Graph, counts: Counts) {
   return {

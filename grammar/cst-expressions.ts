@@ -9,13 +9,14 @@ export class ExpressionBuilder {
   constructor(protected readonly file: string) {}
 
   protected span(el: CstElement): Span {
-    if ("image" in el) return { file: this.file, start: el.startOffset, end: el.startOffset + el.image.length };
+    // `| 0`: offsets as small integers, not the doubles Chevrotain stores (each boxed in a span)
+    if ("image" in el) return { file: this.file, start: el.startOffset | 0, end: (el.startOffset + el.image.length) | 0 };
     const loc = el.location!;
-    return { file: this.file, start: loc.startOffset, end: (loc.endOffset ?? loc.startOffset) + 1 };
+    return { file: this.file, start: loc.startOffset | 0, end: ((loc.endOffset ?? loc.startOffset) + 1) | 0 };
   }
 
   protected join(a: Span, b: Span): Span {
-    return { file: this.file, start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+    return { file: this.file, start: Math.min(a.start, b.start) | 0, end: Math.max(a.end, b.end) | 0 };
   }
 
   /** Visits a node with the method named after its rule. */
@@ -140,7 +141,7 @@ export class ExpressionBuilder {
 
   private dims(t: IToken): A.Expr {
     const parts: A.Expr[] = [];
-    let offset = t.startOffset;
+    let offset = t.startOffset | 0;
     for (const part of t.image.split("x")) {
       const span = { file: this.file, start: offset, end: offset + part.length };
       parts.push(/^[0-9]/.test(part) ? { kind: "number", value: Number(part), text: part, span } : { kind: "name", name: part, span });

@@ -39,7 +39,7 @@ export function parse(text: string, file: string): ParseResult {
 }
 
 /** A large file, statement by statement (grammar/stream.ts): the same AST in far less memory. */
-export function parseLarge(text: string, file: string, sizes: { pieceChars?: number; batchTokens?: number } = {}): ParseResult {
+export function parseLarge(text: string, file: string, sizes: { pieceChars?: number; batchTokens?: number; maxUnsharedTokens?: number } = {}): ParseResult {
   const builder = new AstBuilder(file, (t, offset) => parseExpressionAt(t, file, offset).expr);
   const syntax = (e: IRecognitionException, previous?: IToken) => syntaxError(e, file, text, previous);
   try {

@@ -1,14 +1,23 @@
-// How much text netc parses. Chevrotain's tokens and syntax tree take about 20 KB of
-// memory per line of layers; large files are therefore parsed statement by statement
-// (stream.ts), which keeps only the AST (about 1.7 KB a line of `conv 3, 3x3, pad = 1`,
-// the graph as much again: 250,000 written-out layers summarize in 1 GB). Files beyond
-// this limit are refused before lexing, at once, with the figure, rather than run out of
-// memory: a network that long is written with `repeat` or a `for` loop, which elaborate
-// a million layers from a few lines.
+// How much text netc parses. Large files are parsed statement by statement
+// (stream.ts), and a line written exactly as an earlier one is a view of that line's
+// AST (shared-calls.ts, about 130 bytes a line): a million written-out lines of
+// `conv 8, 3x3, pad = 1` (23 MB, 9,000,000 tokens) summarize in under 1.1 GB. Statements
+// that are not such views cost about 1.1 KB a line of layers, and more in Chevrotain's
+// tokens and syntax tree while they are parsed. Two limits follow, each refused with
+// the figure rather than run out of memory: the file's tokens, counted before lexing,
+// and the tokens outside shared lines, counted as the stream reads. A network that
+// long is better written with `repeat` or a `for` loop, which elaborate a million layers
+// from a few lines.
 import { Codes, error, type Diagnostic } from "../syntax/diagnostics.js";
 
-/** The most tokens a file may have (about 440,000 lines of `conv 64, 3x3, pad = 1`, within 2 GB). */
-export const MAX_TOKENS = 4_000_000;
+/** The most tokens a file may have: about 1,100,000 written-out lines of `conv 8, 3x3, pad = 1`. */
+export const MAX_TOKENS = 10_000_000;
+
+/**
+ * The most tokens outside lines that repeat an earlier line word for word (about 440,000
+ * lines of layers that all differ, which check within 1.5 GB).
+ */
+export const MAX_UNSHARED_TOKENS = 4_000_000;
 
 /** Files of more tokens are parsed statement by statement (grammar/stream.ts), in less memory. */
 export const STREAM_ABOVE = 200_000;
@@ -62,5 +71,12 @@ export function tooLarge(text: string, file: string, max = MAX_TOKENS): Diagnost
   const mb = (text.length / 2 ** 20).toFixed(1);
   const d = error(Codes.limit, `${file} is too large to parse: ${mb} MB, ${lines.toLocaleString("en-US")} lines, more than ${max.toLocaleString("en-US")} tokens`, { file, start: 0, end: 0 });
   d.notes.push("write long runs of layers with `repeat N { ... }` or `for i in range(N) { ... }`: they elaborate up to a million layers from a few lines");
+  return d;
+}
+
+/** The diagnostic of a file with more than `max` tokens outside shared lines, at `offset`, where reading stopped. */
+export function unsharedLimit(file: string, offset: number, max = MAX_UNSHARED_TOKENS): Diagnostic {
+  const d = error(Codes.limit, `${file} is too large to parse: more than ${max.toLocaleString("en-US")} tokens in lines that do not repeat an earlier line`, { file, start: offset, end: offset }, "reading stopped here");
+  d.notes.push("a layer written exactly as an earlier line costs a tenth as much; write long runs of layers with `repeat N { ... }` or `for i in range(N) { ... }`");
   return d;
 }

@@ -27,7 +27,7 @@ export function simpleCall(tokens: IToken[], from: number, to: number, file: str
     if (i >= to) return undefined;
     const value = literal(tokens[i], file);
     if (!value) return undefined;
-    const start = (name ?? tokens[i]).startOffset;
+    const start = (name ?? tokens[i]).startOffset | 0;
     args.push({ name: name?.image, value, span: { file, start, end: value.span.end } });
     i++;
   }
@@ -38,12 +38,14 @@ export function simpleCall(tokens: IToken[], from: number, to: number, file: str
     calleeSpan: span(id, file),
     args,
     parens: false,
-    label: undefined,
-    span: { file, start: id.startOffset, end: last.startOffset + last.image.length },
+    span: { file, start: id.startOffset | 0, end: (last.startOffset + last.image.length) | 0 },
+    label: undefined, // after the span, as the parser's statements have them (the same keys, the same JSON)
   };
 }
 
-const span = (t: IToken, file: string) => ({ file, start: t.startOffset, end: t.startOffset + t.image.length });
+// Offsets as small integers (`| 0`): Chevrotain's token offsets are stored as doubles, and
+// a span made from them would box each number in a heap object of its own.
+const span = (t: IToken, file: string) => ({ file, start: t.startOffset | 0, end: (t.startOffset + t.image.length) | 0 });
 
 function literal(t: IToken | undefined, file: string): A.Expr | undefined {
   if (!t) return undefined;
@@ -53,7 +55,7 @@ function literal(t: IToken | undefined, file: string): A.Expr | undefined {
   if (type === T.True || type === T.False) return { kind: "bool", value: type === T.True, span: span(t, file) };
   if (type === T.Dims) {
     const parts: A.Expr[] = [];
-    let offset = t.startOffset;
+    let offset = t.startOffset | 0;
     for (const part of t.image.split("x")) {
       const s = { file, start: offset, end: offset + part.length };
       parts.push(/^[0-9]/.test(part) ? { kind: "number", value: Number(part), text: part, span: s } : { kind: "name", name: part, span: s });

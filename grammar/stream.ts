@@ -11,7 +11,8 @@ import { AstBuilder, LabelError } from "./cst-to-ast.js";
 import { parseRecovering } from "./recovery.js";
 import { stringDiagnostics } from "./strings.js";
 import * as T from "./tokens.js";
-import { simpleCall } from "./simple-call.js";
+import { breakEnds, lineAt, SharedCalls } from "./shared-calls.js";
+import { MAX_UNSHARED_TOKENS, unsharedLimit } from "./limits.js";
 
 /** What the stream needs of index.ts (passed in, so that the two files do not import each other). */
 export interface StreamHooks {
@@ -21,6 +22,7 @@ export interface StreamHooks {
   maxNesting: number;
   pieceChars?: number; // text lexed at a time (small in tests, to cut everywhere)
   batchTokens?: number; // tokens of statements parsed at a time
+  maxUnsharedTokens?: number; // the limit on tokens outside shared lines (small in tests)
 }
 
 const MAX_ERRORS = 20;
@@ -38,9 +40,12 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
   let statement = 0; // where the batch's last statement starts
   let body: A.Stmt[] = [];
   let last: IToken | undefined;
-  let deep = false;
-  const pieceChars = hooks.pieceChars ?? 1 << 18;
-  const batchTokens = hooks.batchTokens ?? 20_000;
+  let stop = false; // past a limit: nothing more is read
+  let seen = 0; // tokens lexed
+  const pieceChars = hooks.pieceChars ?? 1 << 14;
+  const batchTokens = hooks.batchTokens ?? 2_000;
+  const shared = new SharedCalls(text, file);
+  const maxUnshared = hooks.maxUnsharedTokens ?? MAX_UNSHARED_TOKENS;
 
   const report = (ds: Diagnostic[]) => {
     for (const d of ds) if (diagnostics.length < MAX_ERRORS) diagnostics.push(d);
@@ -73,6 +78,36 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
     pending = [];
   };
 
+  const pushSimple = (simple: A.CallStmt) => {
+    batch.length = statement; // the statements before it go first
+    flushBatch();
+    body.push(simple);
+  };
+
+  /**
+   * Lines at `at` that repeat a known line, taken without lexing them: each is a view
+   * (shared-calls.ts), as the tokens would have made it, when a statement may start there
+   * and its line break ends it. Returns where lexing goes on.
+   */
+  const sharedLines = (at: number): number => {
+    for (let l = lineAt(text, at); l && shared.knows(l.key); l = lineAt(text, at)) {
+      if (held.some((t) => t.tokenType !== T.Newline) || !breakEnds(text, l.end)) return at;
+      for (const t of T.significantNewlines(held, state)) take((last = t)); // what the next token would decide: nothing (it is a name)
+      held = [];
+      const starts = state.prev === T.Newline || state.prev === T.Semicolon || state.prev === T.LBrace;
+      if (!header || braces !== 1 || state.depth !== 0 || statement !== batch.length || !starts) return at;
+      seen += shared.tokensOf(l.key) + 1; // and its line break
+      pushSimple(shared.view(l.key, at + l.indent)!);
+      if (batch.length >= batchTokens) flushBatch();
+      statement = batch.length;
+      state.prev = T.Newline; // as significantNewlines leaves it after the line break
+      state.start = l.indent + 1;
+      line++;
+      at = l.end + 1;
+    }
+    return at;
+  };
+
   const take = (t: IToken) => {
     const type = t.tokenType;
     if (header) {
@@ -87,12 +122,9 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
         return;
       }
       if (braces === 1 && state.depth === 0 && (type === T.Newline || type === T.Semicolon)) {
-        const simple = simpleCall(batch, statement, batch.length, file);
-        if (simple) {
-          batch.length = statement; // the statements before it go first
-          flushBatch();
-          body.push(simple);
-        } else batch.push(t);
+        const simple = shared.statement(batch, statement, batch.length);
+        if (simple) pushSimple(simple);
+        else batch.push(t);
         if (batch.length >= batchTokens) flushBatch();
         statement = batch.length;
         return;
@@ -112,13 +144,23 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
 
   let held: IToken[] = []; // a piece's closing run of line breaks, kept for the next piece's look-ahead
   let line = 0;
-  for (let base = 0; base < text.length && !deep; ) {
+  for (let base = 0; base < text.length && !stop; ) {
+    base = sharedLines(base);
+    if (base >= text.length) break;
     let cut = base + pieceChars >= text.length ? text.length : text.indexOf("\n", base + pieceChars) + 1;
     if (cut <= 0) cut = text.length;
+    // the piece ends before a line that repeats a known one, for sharedLines to take
+    for (let i = text.indexOf("\n", base) + 1; i > 0 && i < cut; i = text.indexOf("\n", i) + 1) {
+      const l = lineAt(text, i);
+      if (l && shared.knows(l.key)) {
+        cut = i;
+        break;
+      }
+    }
     const lexed = T.lexer.tokenize(text.slice(base, cut));
     for (const e of lexed.errors)
       report([error(Codes.lex, `unexpected character ${JSON.stringify(text.slice(base + e.offset, base + e.offset + 1))}`, { file, start: base + e.offset, end: base + e.offset + Math.max(1, e.length) })]);
-    for (const c of lexed.groups.comments ?? []) comments.push({ text: c.image, span: { file, start: base + c.startOffset, end: base + c.endOffset! + 1 } });
+    for (const c of lexed.groups.comments ?? []) comments.push({ text: c.image, span: { file, start: (base + c.startOffset) | 0, end: (base + c.endOffset! + 1) | 0 } });
     const tokens = lexed.tokens;
     for (const t of tokens) {
       shift(t, base, line);
@@ -127,7 +169,7 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
       if (c === T.LParen || c === T.LBracket || c === T.LBrace) {
         if (++nesting > hooks.maxNesting) {
           report([error(Codes.limit, `brackets nest more than ${hooks.maxNesting} deep`, { file, start: t.startOffset, end: t.startOffset + 1 }, "too deep here")]);
-          deep = true;
+          stop = true;
           break;
         }
       } else if (c === T.RParen || c === T.RBracket || c === T.RBrace) nesting = Math.max(0, nesting - 1);
@@ -142,8 +184,13 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
     const piece = held.length ? [...held, ...tokens.slice(0, keep)] : keep === tokens.length ? tokens : tokens.slice(0, keep);
     held = tokens.slice(keep);
     for (const t of T.significantNewlines(piece, state)) take((last = t));
+    seen += tokens.length;
+    if (!stop && seen - shared.sharedTokens > maxUnshared) {
+      report([unsharedLimit(file, base, maxUnshared)]);
+      stop = true;
+    }
   }
-  if (deep) return { diagnostics };
+  if (stop) return { diagnostics };
   for (const t of T.significantNewlines(held, state)) take((last = t));
   report((state.dangling ?? []).map((c) => hooks.trailingComma(c)));
   if (header) parseProgram([...header, ...batch]); // an unclosed body: the error is at the end of the file

@@ -1,6 +1,13 @@
 // The abstract syntax tree of a .net file. Every node keeps its source span.
 import type { Span } from "./diagnostics.js";
 
+/**
+ * On a layer call written exactly as an earlier line (a view, grammar/shared-calls.ts):
+ * that line's statement. A symbol, not a field: no key, no JSON. Binding a layer uses it
+ * to skip work that the same text on the same input has already done.
+ */
+export const sameText: unique symbol = Symbol("netc.sameText");
+
 export interface Program {
   file: string;
   items: Item[];

@@ -1,0 +1,146 @@
+// A written-out line identical to an earlier one is a view of the earlier one's AST
+// (grammar/shared-calls.ts): it must read exactly as the statement the parser builds,
+// field by field, in JSON, spreads and key lists, and every diagnostic about it must be
+// the same, byte for byte, as when the file is parsed at once.
+import { types } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as grammar from "../../grammar/index.js";
+import { parse, parseLarge } from "../../grammar/index.js";
+import { compileFile } from "../../compiler/compile.js";
+import { renderDiagnostics } from "../../syntax/render-diagnostics.js";
+import { sameText, type CallStmt, type NetworkDecl } from "../../syntax/ast.js";
+
+const lines = [
+  "conv 8, 3x3, pad = 1",
+  "batchnorm",
+  "relu",
+  "conv 8, 3xK, stride = 1, bias = false",
+  "dropout 0.25",
+  "maxpool 2x2",
+];
+const text = `network n(K = 3) {\n  input 3x32x32\n${lines.map((l) => `  ${l}\n`).join("").repeat(5)}  conv 8, 3x3, pad = 1 # the last\n}\n`;
+const cuts = [[1, 1], [7, 3], [64, 40], [1 << 14, 2_000]];
+
+describe("lines that repeat an earlier one", () => {
+  // compileFile would otherwise read the first parse's AST from the parse cache
+  const cache = process.env.NETC_NO_CACHE;
+  beforeAll(() => void (process.env.NETC_NO_CACHE = "1"));
+  afterAll(() => void (cache === undefined ? delete process.env.NETC_NO_CACHE : (process.env.NETC_NO_CACHE = cache)));
+
+  it("read as the whole-file parse's statements: fields, keys, spreads and JSON", () => {
+    const whole = parse(text, "n.net");
+    expect(whole.diagnostics).toEqual([]);
+    const wholeBody = (whole.program!.items[0] as NetworkDecl).body;
+    for (const [pieceChars, batchTokens] of cuts) {
+      const large = parseLarge(text, "n.net", { pieceChars, batchTokens });
+      expect(large).toEqual(whole);
+      expect(JSON.stringify(large.program)).toBe(JSON.stringify(whole.program));
+      const body = (large.program!.items[0] as NetworkDecl).body;
+      expect(body).toHaveLength(wholeBody.length);
+      expect(body.filter((s) => types.isProxy(s))).toHaveLength(5 * lines.length - lines.length + 1); // every line after its first
+      body.forEach((s, i) => {
+        const w = wholeBody[i];
+        expect(Object.keys(s)).toEqual(Object.keys(w));
+        expect({ ...s }).toEqual({ ...w });
+        if (s.kind !== "call" || w.kind !== "call") return;
+        expect(s.args.map((a) => a.value.span)).toEqual(w.args.map((a) => a.value.span));
+        expect(s.calleeSpan).toEqual(w.calleeSpan);
+        expect("args" in s && "span" in s && !("other" in s)).toBe(true);
+      });
+    }
+  });
+
+  it("keep what is written to them", () => {
+    const body = (parseLarge(text, "n.net", { pieceChars: 64, batchTokens: 40 }).program!.items[0] as NetworkDecl).body;
+    const late = body[body.length - 1] as CallStmt & { note?: string };
+    expect(types.isProxy(late)).toBe(true);
+    late.note = "x";
+    late.label = { name: "last", span: late.span };
+    expect(late.note).toBe("x");
+    expect(late.label.name).toBe("last");
+    expect(Object.keys(late)).toContain("note");
+    expect(JSON.parse(JSON.stringify(late)).label.name).toBe("last");
+    const other = body[body.length - 2] as CallStmt & { [sameText]?: CallStmt };
+    expect(other[sameText]).toBeDefined();
+    other.args = [];
+    expect(other.args).toEqual([]);
+    expect(other[sameText]).toBeUndefined(); // changed: no longer the text it was written as
+  });
+
+  it("give the same diagnostics, byte for byte, as the whole-file parse", async () => {
+    const bad = [
+      "network n {\n  input 3x8x8\n" + "  conv 8, 3x3, pad = true\n".repeat(4) + "}\n", // a bad argument, at its value
+      "network n {\n  input 3x8x8\n" + "  conv 8, 3x3, padding = 1\n".repeat(4) + "}\n", // an unknown argument name
+      "network n {\n  input 3x8x8\n" + "  convv 8, 3x3\n".repeat(3) + "}\n", // an unknown layer, at its name
+      "network n {\n  input 3x8x8\n" + "  relu\n  conv 8, 9x9\n".repeat(3) + "}\n", // a shape error
+      "network n {\n  input 3x8x8\n" + "  conv 8, 3, 3x3, 1\n".repeat(3) + "}\n", // too many by position
+      "network n {\n  input 3x8x8\n" + "  linear 10\n".repeat(3) + "}\n", // a warning
+    ];
+    for (const src of bad) {
+      const render = async (parser: typeof parse) => {
+        const c = await compileFile("bad.net", { text: src, parser: async () => ({ ...grammar, parse: parser }) });
+        return renderDiagnostics(c.diagnostics, c.sources);
+      };
+      const whole = await render(parse);
+      expect(whole, src).toMatch(/(error|warning)\[/);
+      for (const [pieceChars, batchTokens] of cuts) expect(await render((t, f) => parseLarge(t, f, { pieceChars, batchTokens })), src).toBe(whole);
+    }
+  });
+
+  it("lines that do not repeat stop the stream past their limit, with the figure and the place", () => {
+    const labelled = `network n {\n  input 3x8x8\n${Array.from({ length: 300 }, (_, i) => `  "c${i}": conv 8, 3x3\n`).join("")}}\n`;
+    const r = parseLarge(labelled, "l.net", { pieceChars: 256, maxUnsharedTokens: 1_000 });
+    expect(r.program).toBeUndefined();
+    expect(r.diagnostics).toHaveLength(1);
+    const d = r.diagnostics[0];
+    expect(d.code).toBe("E0401");
+    expect(d.message).toBe("l.net is too large to parse: more than 1,000 tokens in lines that do not repeat an earlier line");
+    // 7 tokens a line (label, colon, conv, 8, comma, 3x3, line break): it stops within a piece of the 143rd line
+    const line = labelled.slice(0, d.labels[0].span.start).split("\n").length;
+    expect(line).toBeGreaterThan(1_000 / 7);
+    expect(line).toBeLessThan(1_000 / 7 + 20);
+    // the same lines unlabelled are views: far under the limit
+    const plain = `network n {\n  input 3x8x8\n${"  conv 8, 3x3\n".repeat(300)}}\n`;
+    expect(parseLarge(plain, "p.net", { pieceChars: 256, maxUnsharedTokens: 1_000 }).diagnostics).toEqual([]);
+  });
+
+  it("reuse a binding only for literal arguments: a name is evaluated where it stands", async () => {
+    // By hand: conv 3 on 3 channels, a k-by-k kernel: 3*3*k*k weights + 3 biases; k = 1, 3, 1, then the written-out lines' 3x3.
+    const src = `network n {\n  input 3x8x8\n  for k in [1, 3, 1] {\n    conv 3, k, pad = k // 2\n  }\n${"  conv 3, 3x3, pad = 1\n".repeat(3)}}\n`;
+    for (const parser of [parse, (t: string, f: string) => parseLarge(t, f, { pieceChars: 16, batchTokens: 4 })]) {
+      const c = await compileFile("k.net", { text: src, parser: async () => ({ ...grammar, parse: parser }) });
+      expect(c.diagnostics).toEqual([]);
+      const params = c.graph!.nodes.slice(1).map((n) => n.weights.reduce((t, w) => t + w.shape.reduce((p, d) => p * d, 1), 0));
+      expect(params).toEqual([12, 84, 12, 84, 84, 84]);
+      const convs = c.graph!.nodes.slice(4);
+      expect(convs[1].attrs).toBe(convs[0].attrs); // the written-out lines share one binding
+      expect(convs[2].weights).toBe(convs[0].weights);
+    }
+  });
+
+  it("are taken without lexing only where the tokens would have made the same statement", () => {
+    const net = (body: string) => `network n {\n  input 3x8x8\n${body}}\n`;
+    const texts = [
+      net("  relu\n  relu\n  )\n"), // a line break before ')' does not end the statement
+      net("  relu\n  relu\n  else { relu }\n"),
+      net("  relu\n  relu\n\n  # a comment\n\n  relu\n\t relu  \r\n  relu\r\n"), // blank and comment lines, tabs, CRLF
+      net("  relu\n  conv 8,\n  relu\n  relu\n"), // a dangling comma before a known line
+      net("  relu\n  conv (8,\n  relu)\n  relu\n"), // inside parentheses
+      net("  relu; relu\n  relu\n  relu;\n  relu\n"),
+      net("  relu\n  residual {\n    relu\n    relu\n  }\n  relu\n"), // a nested body
+      "block b {\n  relu\n  relu\n}\n" + net("  b\n  b\n  relu\n"),
+      "network n {\n  input 3x8x8\n  relu\n  relu\n  relu", // unclosed at the end of the file
+      net("  relu\n  relu\n  elsewhere\n  relu\n"),
+      net("  relu\n  relu # a comment after\n  relu\n"),
+    ];
+    for (const src of texts) {
+      const whole = parse(src, "t.net");
+      const facts = (r: ReturnType<typeof parse>) => r.diagnostics.map((d) => [d.code, d.message, d.labels.map((l) => l.span), d.notes]);
+      for (const [pieceChars, batchTokens] of cuts) {
+        const large = parseLarge(src, "t.net", { pieceChars, batchTokens });
+        if (whole.diagnostics.length) expect(facts(large), src).toEqual(facts(whole));
+        else expect(large, src).toEqual(whole);
+      }
+    }
+  });
+});
