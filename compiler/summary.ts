@@ -122,7 +122,7 @@ export function* summaryTablePieces(g: Graph, counts: Counts, opts: TableOptions
 }
 
 /** A size: a number, or its formula (the factored text of compiler/factor.ts, Python syntax). */
-const jsonDim = (d: Dim) => (typeof d === "number" ? d : String(d));
+export const jsonDim = (d: Dim) => (typeof d === "number" ? d : String(d));
 export const jsonShape = (s: Shape | null) => (s ?? []).map(jsonDim);
 
 export function summaryJson(g: Graph, counts: Counts) {

@@ -51,6 +51,8 @@ describe("a million layers", () => {
     const cases: [string, string | undefined, string | undefined][] = [
       [findLibraryNetwork("resnet18")!, "resnet18", undefined],
       [findLibraryNetwork("fcn32s")!, "fcn32s", "3xHxW"],
+      [findLibraryNetwork("regnet_x_400mf")!, "regnet_x_400mf", undefined], // names with "-": quoted without JSON.stringify
+      [findLibraryNetwork("convnext_tiny")!, "convnext_tiny", undefined], // a weight named by its layer alone
       ["t.net", undefined, undefined],
     ];
     for (const [file, network, input] of cases) {
