@@ -8,8 +8,10 @@
 //      statement, grammar/stream.ts), by /usr/bin/time: CPU, not wall time, since the
 //      machine may be shared. Measured 2026-11-29 on the 2-core machine under load 20:
 //      250,000 layers: check 12.9 s user + 4.4 s sys, 914 MB; summary --json 13.4 s +
-//      4.0 s, 980 MB (about 3.9 KB a layer, so the 4,000,000-token limit, about
-//      440,000 layers, stays within 2 GB).
+//      4.0 s, 980 MB (about 3.9 KB a layer then). Since 30 November repeated lines are
+//      views of their first (grammar/shared-calls.ts): a million written-out layers
+//      summarize in about 1 GB (docs/architecture.md, Robustness), and the limits are
+//      10,000,000 tokens before reading and 4,000,000 in lines that do not repeat.
 // Run after `npm run build`: npm run bench
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
