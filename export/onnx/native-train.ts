@@ -6,6 +6,7 @@
 // PyTorch's layout) in; the loss, logits, gradients and batch statistics out.
 import * as tf from "@tensorflow/tfjs-core";
 import type { Model } from "../../runtime/model.js";
+import { BackendError } from "../../runtime/backend-error.js";
 import { countHits, Trainer, type TrainOptions, type TrainResult } from "../../runtime/train.js";
 import type { Dataset, Split } from "../../runtime/data.js";
 import { NativeEvaluator } from "./native-eval.js";
@@ -47,8 +48,13 @@ export class NativeTrainer extends Trainer {
     if (opts.objective) throw new Error("onnxruntime trains classifiers only");
     const why = nativeTrainingBlocker(model.graph);
     if (why) throw new Error(`onnxruntime cannot train ${model.graph.network}: ${why}`);
-    this.graph = trainGraph(model.graph);
-    this.session = syncSession(this.graph.model, 1);
+    try {
+      this.graph = trainGraph(model.graph);
+      this.session = syncSession(this.graph.model, 1);
+    } catch (e) {
+      // onnxruntime refusing the graph is a limit of this path, not the user's mistake: say so, and the way around it
+      throw new BackendError(`onnxruntime could not build ${model.graph.network}'s training step (${(e as Error).message.split("\n")[0]}): train with --backend wasm`);
+    }
     this.replicas = new Replicas(this.session, Math.max(1, replicas));
     const kind = opts.optimizer === "adam" ? "adam" : opts.momentum > 0 ? "momentum" : "sgd";
     this.state = new NativeState(model, this.optimizer, kind, opts.weightDecay);
