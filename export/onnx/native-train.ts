@@ -15,7 +15,6 @@ import { NativeState } from "./native-state.js";
 import { syncSession, type SyncSession, type SyncTensor } from "./sync-session.js";
 import { nativeTrainingBlocker, trainGraph, type TrainGraph } from "./train-graph.js";
 
-export { nativeTrainingBlocker };
 
 /**
  * The mask TensorFlow.js's kernel draws for a dropout or stochastic depth layer in this

@@ -13,7 +13,6 @@ export interface SyncTensor {
 }
 
 export interface SyncSession {
-  readonly threads: number;
   /** Runs the graph; `outputs` are the names to fetch. */
   run(inputs: Record<string, SyncTensor>, outputs: string[]): Record<string, SyncTensor>;
   release(): void;
@@ -56,7 +55,6 @@ export function syncSession(model: Uint8Array, threads = availableParallelism())
     executionProviders: [{ name: "cpu" }],
   });
   return {
-    threads,
     run(inputs, outputs) {
       const feeds: Record<string, unknown> = {};
       for (const [name, t] of Object.entries(inputs)) feeds[name] = new Tensor("float32", t.data, t.shape);
