@@ -79,8 +79,7 @@ function addLayer(op: OpSpec, s: A.CallStmt, cx: LayerContext, input: Tensor, at
   const g = cx.graph;
   if (op.name === "linear" && shape && input.shape?.length === 3 && !afterPermute(g, input)) g.report(linearOnImage(g, s, input));
   g.countExactly(result, s.span);
-  const node = { op: op.name, name: "", attrs, inputs: [input.node], shape, weights: result.weights ?? [], macs: result.macs ?? 0, span: s.span };
-  node.name = childName(cx.naming, s.label, cx.graph);
+  const node = { id: -1, op: op.name, name: childName(cx.naming, s.label, cx.graph), attrs, inputs: [input.node], shape, weights: result.weights ?? [], macs: result.macs ?? 0, span: s.span };
   return g.addNode(node, cx.naming, s.label?.name ?? op.name);
 }
 
@@ -122,7 +121,7 @@ export function bindMerge(op: "add" | "mul" | "concat", parts: Tensor[], s: A.St
       g.report(g.located(d, cx.frame));
     }
   }
-  const node = { op, name: cx.naming.prefix + op, attrs: {}, inputs: parts.map((p) => p.node), shape, weights: [], macs: 0, span: s.span };
+  const node = { id: -1, op, name: cx.naming.prefix + op, attrs: {}, inputs: parts.map((p) => p.node), shape, weights: [], macs: 0, span: s.span };
   return g.addNode(node, cx.naming, op);
 }
 

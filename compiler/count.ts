@@ -2,7 +2,6 @@
 // the num_batches_tracked counters), multiply-adds of convolutions and linear layers,
 // and activation memory (float32, one image).
 import type { Graph, IRNode, ModuleNode } from "./ir.js";
-import { liveness } from "./liveness.js";
 import { add, mul, type Dim } from "./symbolic.js";
 
 export interface Counts {
@@ -36,18 +35,33 @@ export function count(g: Graph): Counts {
   return { params, buffers, counters, macs, activations, peakActivations: peak(g) };
 }
 
-/** Peak of live activations when nodes run in order and each value is freed after its last use. */
+/**
+ * Peak of live activations when nodes run in order and each value is freed after its last
+ * use. The values dying at each node are kept as one list in node order (offsets per
+ * node), not an array a node: a million layers made two million small arrays here.
+ */
 function peak(g: Graph): number | null {
-  const { lastUse, dying } = liveness(g);
+  const n = g.nodes.length;
+  const lastUse = new Int32Array(n).fill(-1);
+  for (const node of g.nodes) for (const i of node.inputs) lastUse[i] = node.id; // ids grow: the last reader wins
+  for (const o of g.outputs) lastUse[o.node] = n;
+  const start = new Int32Array(n + 1); // the values dying at node k: order[start[k], start[k + 1])
+  for (let i = 0; i < n; i++) if (lastUse[i] >= 0 && lastUse[i] < n) start[lastUse[i] + 1]++;
+  for (let k = 0; k < n; k++) start[k + 1] += start[k];
+  const order = new Int32Array(start[n]);
+  const filled = start.slice(0, n);
+  for (let i = 0; i < n; i++) if (lastUse[i] >= 0 && lastUse[i] < n) order[filled[lastUse[i]]++] = i;
+  const sizes = new Float64Array(n);
   let live = 0;
   let best = 0;
-  for (const n of g.nodes) {
-    const e = elements(n);
+  for (const node of g.nodes) {
+    const e = elements(node);
     if (typeof e !== "number") return null;
+    sizes[node.id] = e;
     live += e;
     best = Math.max(best, live);
-    for (const i of dying[n.id]) live -= elements(g.nodes[i]) as number;
-    if (lastUse[n.id] === -1) live -= e;
+    for (let j = start[node.id]; j < start[node.id + 1]; j++) live -= sizes[order[j]];
+    if (lastUse[node.id] === -1) live -= e;
   }
   return best;
 }
@@ -57,29 +71,52 @@ export interface ModuleTotals {
   macs: Dim;
 }
 
-/** Parameters and MACs of every module (a layer's own, or the sum of its children's). */
-export function moduleTotals(g: Graph): Map<ModuleNode, ModuleTotals> {
-  const out = new Map<ModuleNode, ModuleTotals>();
-  const visit = (m: ModuleNode): ModuleTotals => {
-    let t: ModuleTotals;
-    if (m.node !== undefined && m.kind === "layer") {
-      const n = g.nodes[m.node];
-      t = { params: nodeParams(n), macs: n.macs };
-    } else {
-      let params = 0;
-      let macs: Dim = 0;
-      for (const c of m.children) {
-        const ct = visit(c);
-        params += ct.params;
-        macs = add(macs, ct.macs);
-      }
-      t = { params, macs };
+/**
+ * Parameters and MACs of every module (a layer's own, or the sum of its children's).
+ * Blocks' sums are kept; a layer's are read from its node when asked (its parameter
+ * count once per weight list, which repeated layers share): a million layers need no
+ * million entries.
+ */
+export class ModuleCounts {
+  private readonly groups = new Map<ModuleNode, ModuleTotals>();
+  private readonly paramsByWeights = new Map<IRNode["weights"], number>();
+
+  constructor(private readonly g: Graph) {
+    this.sum(g.root);
+  }
+
+  get(m: ModuleNode): ModuleTotals {
+    return this.groups.get(m) ?? { params: this.params(m), macs: this.macs(m) };
+  }
+
+  params(m: ModuleNode): number {
+    if (!isLayer(m)) return this.groups.get(m)!.params;
+    const w = this.g.nodes[m.node!].weights;
+    let p = this.paramsByWeights.get(w);
+    if (p === undefined) this.paramsByWeights.set(w, (p = nodeParams(this.g.nodes[m.node!])));
+    return p;
+  }
+
+  macs(m: ModuleNode): Dim {
+    return isLayer(m) ? this.g.nodes[m.node!].macs : this.groups.get(m)!.macs;
+  }
+
+  private sum(m: ModuleNode): void {
+    let params = 0;
+    let macs: Dim = 0;
+    for (const c of m.children) {
+      if (!isLayer(c)) this.sum(c);
+      params += this.params(c);
+      macs = add(macs, this.macs(c));
     }
-    out.set(m, t);
-    return t;
-  };
-  visit(g.root);
-  return out;
+    this.groups.set(m, { params, macs });
+  }
+}
+
+const isLayer = (m: ModuleNode) => m.node !== undefined && m.kind === "layer";
+
+export function moduleTotals(g: Graph): ModuleCounts {
+  return new ModuleCounts(g);
 }
 
 /** The last IR node a module computes: its output (a group's is its last child's). */

@@ -170,7 +170,7 @@ export class Elaborator {
     });
     const name = s.name ?? (this.inputs.length === 0 ? "input" : `input${this.inputs.length}`);
     if (this.inputs.some((i) => i.name === name)) throw new EvalError(`two inputs are named ${name}`, s.span, Codes.duplicate);
-    const t = this.graph.addNode({ op: "input", name, attrs: {}, inputs: [], shape, weights: [], macs: 0, span: override ? span : s.span }, ctx.naming, name); // --input: errors point at the flag
+    const t = this.graph.addNode({ id: -1, op: "input", name, attrs: {}, inputs: [], shape, weights: [], macs: 0, span: override ? span : s.span }, ctx.naming, name); // --input: errors point at the flag
     this.inputs.push({ name, node: t.node });
     ctx.frame.labels.set(name, t);
     return t;

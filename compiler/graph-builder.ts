@@ -99,14 +99,14 @@ export class GraphBuilder {
     return index.names.get(name);
   }
 
-  addNode(n: Omit<IRNode, "id">, naming: Naming, label: string): Tensor {
+  /** Adds `node` (its `id` given here) and its entry in the module tree; callers build it whole, `id` first (one object shape for every node). */
+  addNode(node: IRNode, naming: Naming, label: string): Tensor {
     if (this.nodes.length >= LIMITS.nodes)
-      throw new Abort(error(Codes.limit, `the network has more than ${LIMITS.nodes} layers`, n.span, "while adding this layer"));
-    // Built whole (a spread adds the fields one by one, into a second, out-of-line store).
-    const node: IRNode = { id: this.nodes.length, op: n.op, name: n.name, attrs: n.attrs, inputs: n.inputs, shape: n.shape, weights: n.weights, macs: n.macs, span: n.span };
+      throw new Abort(error(Codes.limit, `the network has more than ${LIMITS.nodes} layers`, node.span, "while adding this layer"));
+    node.id = this.nodes.length;
     this.nodes.push(node);
-    naming.module.children.push({ name: n.name, label, type: n.op, kind: "layer", children: NO_CHILDREN, node: node.id, output: node.id, span: n.span });
-    return { node: node.id, shape: n.shape };
+    naming.module.children.push({ name: node.name, label, type: node.op, kind: "layer", children: NO_CHILDREN, node: node.id, output: node.id, span: node.span });
+    return { node: node.id, shape: node.shape };
   }
 
   /** Totals stay exact in double precision (below 2^53), or elaboration stops. */

@@ -35,32 +35,46 @@ export function* summaryJsonPieces(g: Graph, counts: Counts, batch = 2_000): Gen
     }
     return p;
   };
+  // An entry is its name's text between a head and a tail; the tail (shape, counts) is
+  // the previous entry's when the node shares its shape, weights and MACs (a run of
+  // repeated layers), so a million entries cost three strings each, joined once a piece.
+  let tailOf: { op: string; shape: unknown; weights: unknown; macs: unknown; text: string } | undefined;
   const layers = function* () {
     for (const n of g.nodes) {
       if (n.op === "input") continue;
-      const shape = (n.shape && shapeTexts.get(n.shape)) || listOf(n.shape, jsonShape(n.shape));
-      yield `{\n   "name": ${quote(n.name)},\n   "op": ${quote(n.op)},\n   "outputShape": ${shape},\n   "params": ${paramsOf(n)},\n   "macs": ${scalar(jsonDim(n.macs))}\n  }`;
+      if (!tailOf || tailOf.op !== n.op || tailOf.shape !== n.shape || tailOf.weights !== n.weights || tailOf.macs !== n.macs) {
+        const shape = (n.shape && shapeTexts.get(n.shape)) || listOf(n.shape, jsonShape(n.shape));
+        const text = `,\n   "op": ${quote(n.op)},\n   "outputShape": ${shape},\n   "params": ${paramsOf(n)},\n   "macs": ${scalar(jsonDim(n.macs))}\n  }`;
+        tailOf = { op: n.op, shape: n.shape, weights: n.weights, macs: n.macs, text };
+      }
+      yield [quote(n.name), tailOf.text];
     }
   };
+  let tensorTail: { shape: unknown; kind: string; text: string } | undefined;
   const tensors = function* () {
     for (const n of g.nodes)
-      for (const w of n.weights) yield `{\n   "name": ${quote(weightName(n, w))},\n   "shape": ${listOf(w.shape, w.shape)},\n   "kind": ${quote(w.kind)}\n  }`;
+      for (const w of n.weights) {
+        if (tensorTail?.shape !== w.shape || tensorTail.kind !== w.kind)
+          tensorTail = { shape: w.shape, kind: w.kind, text: `,\n   "shape": ${listOf(w.shape, w.shape)},\n   "kind": ${quote(w.kind)}\n  }` };
+        yield [quote(weightName(n, w)), tensorTail.text];
+      }
   };
   let pending = `${top.slice(0, -2)},\n`; // without its closing "\n}"
   for (const [key, items, last] of [["layers", layers, false], ["tensors", tensors, true]] as const) {
     let count = 0;
-    let text = `${pending} "${key}": [`;
-    pending = "";
-    for (const item of items()) {
-      if (count > 0) text += ",";
+    let parts: string[] = [pending, ` "${key}": [`];
+    for (const [name, tail] of items()) {
+      if (count > 0) parts.push(",");
       if (count > 0 && count % batch === 0) {
-        yield `${text}\n`; // pieces end lines
-        text = "";
-      } else text += "\n";
-      text += `  ${item}`;
+        parts.push("\n");
+        yield parts.join(""); // pieces end lines
+        parts = [];
+      } else parts.push("\n");
+      parts.push('  {\n   "name": ', name, tail);
       count++;
     }
-    pending = `${text}${count ? "\n ]" : "]"}${last ? "\n}" : ",\n"}`;
+    parts.push(count ? "\n ]" : "]", last ? "\n}" : ",\n");
+    pending = parts.join("");
   }
   yield pending;
 }

@@ -65,15 +65,21 @@ export function* summaryTablePieces(g: Graph, counts: Counts, opts: TableOptions
   // walks took 2.0 s of its 13, building cells they then dropped).
   const header = ["Layer", "Type", "Depth-Idx", "Output shape", "Params", "MACs"];
   const widths = header.map((h) => h.length);
+  const widen = (k: number, w: number) => {
+    if (w > widths[k]) widths[k] = w;
+  };
   const digits = (n: number) => (n < 10 ? 1 : n < 100 ? 2 : String(n).length);
   function measure(m: ModuleNode, depth: number, indent: number) {
     const n = m.children.length;
     const depthDigits = digits(depth);
     for (let i = 0; i < n; i++) {
       const c = m.children[i];
-      const t = totals.get(c)!;
-      const w = [indent + 2 + pytorchNameLength(c), c.type.length, depthDigits + 1 + digits(i + 1), shapeOf(c).length, countText(t.params).length, countText(t.macs).length];
-      for (let k = 0; k < 6; k++) if (w[k] > widths[k]) widths[k] = w[k];
+      widen(0, indent + 2 + pytorchNameLength(c));
+      widen(1, c.type.length);
+      widen(2, depthDigits + 1 + digits(i + 1));
+      widen(3, shapeOf(c).length);
+      widen(4, countText(totals.params(c)).length);
+      widen(5, countText(totals.macs(c)).length);
       if (depth < maxDepth && c.kind !== "layer") measure(c, depth + 1, indent + 2);
     }
   }
@@ -86,8 +92,7 @@ export function* summaryTablePieces(g: Graph, counts: Counts, opts: TableOptions
     for (let i = 0; i < n; i++) {
       const c = m.children[i];
       const last = i === n - 1;
-      const t = totals.get(c)!;
-      const row = `${`${prefix}${last ? "└─" : "├─"}${pytorchName(c)}`.padEnd(w0)}  ${c.type.padEnd(w1)}  ${`${depth}-${i + 1}`.padEnd(w2)}  ${shapeOf(c).padEnd(w3)}  ${countText(t.params).padStart(w4)}  ${countText(t.macs).padStart(w5)}`;
+      const row = `${`${prefix}${last ? "└─" : "├─"}${pytorchName(c)}`.padEnd(w0)}  ${c.type.padEnd(w1)}  ${`${depth}-${i + 1}`.padEnd(w2)}  ${shapeOf(c).padEnd(w3)}  ${countText(totals.params(c)).padStart(w4)}  ${countText(totals.macs(c)).padStart(w5)}`;
       yield row;
       if (depth < maxDepth && c.kind !== "layer") yield* rowsOf(c, depth + 1, prefix + (last ? "  " : "│ "));
     }
