@@ -58,9 +58,10 @@ export async function parseCached(text: string, file: string, loadParser: Parser
   const root = packageRoot();
   const dir = cacheDir(root);
   format ??= dir ? parseFormat(root) : "";
-  const key = createHash("sha1").update(format).update("\0").update(file).update("\0").update(text).digest("hex");
-  // A file of a million layers is not cached: its AST's JSON would be several times its text.
-  const path = dir && text.length <= MAX_CACHED_CHARS ? join(dir, `${key}.json`) : undefined;
+  // A file of a million layers is not cached (nor hashed): its AST's JSON would be several times its text.
+  const cached = dir !== undefined && text.length <= MAX_CACHED_CHARS;
+  const key = cached ? createHash("sha1").update(format).update("\0").update(file).update("\0").update(text).digest("hex") : "";
+  const path = cached ? join(dir, `${key}.json`) : undefined;
   if (path) {
     try {
       return { program: JSON.parse(readFileSync(path, "utf8")) as Program, diagnostics: [] };

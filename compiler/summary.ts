@@ -37,8 +37,12 @@ export function summaryTable(g: Graph, counts: Counts, opts: TableOptions = {}):
   return [...summaryTablePieces(g, counts, opts)].join("").slice(0, -1);
 }
 
-/** The table in pieces of up to `batch` rows, each ending its lines: a million rows are never one string. */
-export function* summaryTablePieces(g: Graph, counts: Counts, opts: TableOptions = {}, batch = 2_000): Generator<string> {
+/**
+ * The table in pieces of up to `batch` rows, each ending its lines: a million rows are
+ * never one string. 200 rows (about 40 KB) stay below V8's large-object size, so each
+ * piece dies young instead of being mapped and unmapped (2,000: 0.3 s more a million).
+ */
+export function* summaryTablePieces(g: Graph, counts: Counts, opts: TableOptions = {}, batch = 200): Generator<string> {
   const maxDepth = opts.depth ?? 3;
   const totals = moduleTotals(g);
   // Cells written once per value: layers that repeat share one shape object and counts.

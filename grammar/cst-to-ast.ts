@@ -31,7 +31,7 @@ export class AstBuilder extends ExpressionBuilder {
       file: this.file,
       items: subs(node, "item").map((item) => this.visit<A.Item>(item)),
       comments: comments.map((c) => ({ text: c.image, span: this.span(c) })),
-      span: { file: this.file, start: 0, end: node.location?.endOffset ? node.location.endOffset + 1 : 0 },
+      span: { file: this.file, start: 0, end: node.location?.endOffset ? (node.location.endOffset + 1) | 0 : 0 },
     };
   }
 
@@ -127,7 +127,7 @@ export class AstBuilder extends ExpressionBuilder {
     let last = 0;
     for (let m = re.exec(raw); m; m = re.exec(raw)) {
       if (m.index > last) parts.push(raw.slice(last, m.index));
-      const offset = t.startOffset + 1 + m.index + 1;
+      const offset = (t.startOffset + 1 + m.index + 1) | 0;
       const parsed = this.parseExpression(m[1], offset);
       if (!parsed) throw new LabelError(`cannot read the expression {${m[1]}} in this label`, { file: this.file, start: offset, end: offset + m[1].length });
       parts.push(parsed);

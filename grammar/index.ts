@@ -60,7 +60,7 @@ function tooDeep(tokens: IToken[], file: string): Diagnostic | undefined {
     const c = t.image;
     if (c === "(" || c === "[" || c === "{") {
       if (++depth > MAX_NESTING)
-        return error(Codes.limit, `brackets nest more than ${MAX_NESTING} deep`, { file, start: t.startOffset, end: t.startOffset + 1 }, "too deep here");
+        return error(Codes.limit, `brackets nest more than ${MAX_NESTING} deep`, { file, start: t.startOffset | 0, end: (t.startOffset + 1) | 0 }, "too deep here");
     } else if (c === ")" || c === "]" || c === "}") depth = Math.max(0, depth - 1);
   }
   return undefined;
@@ -107,8 +107,8 @@ const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n
 function syntaxError(e: IRecognitionException, file: string, text: string, previous?: IToken): Diagnostic {
   const t = e.token;
   const atEnd = t.tokenType?.name === "EOF" || Number.isNaN(t.startOffset);
-  const start = atEnd ? text.length : t.startOffset;
-  const end = atEnd ? text.length : t.startOffset + Math.max(1, t.image.length);
+  const start = atEnd ? text.length : t.startOffset | 0;
+  const end = atEnd ? text.length : (t.startOffset + Math.max(1, t.image.length)) | 0;
   const found = atEnd ? "end of file" : t.tokenType.name === "Newline" ? "line break" : `'${t.image}'`;
   const expected = summarizeExpected(e.message.replace(/^Expecting:?\s*/i, "").replace(/\s+but found:.*$/s, ""));
   const comma = previous && !atEnd && missingComma(t, previous, text);

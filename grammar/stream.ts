@@ -168,7 +168,7 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
       const c = t.tokenType;
       if (c === T.LParen || c === T.LBracket || c === T.LBrace) {
         if (++nesting > hooks.maxNesting) {
-          report([error(Codes.limit, `brackets nest more than ${hooks.maxNesting} deep`, { file, start: t.startOffset, end: t.startOffset + 1 }, "too deep here")]);
+          report([error(Codes.limit, `brackets nest more than ${hooks.maxNesting} deep`, { file, start: t.startOffset | 0, end: (t.startOffset + 1) | 0 }, "too deep here")]);
           stop = true;
           break;
         }
@@ -196,7 +196,7 @@ export function parseStream(text: string, file: string, hooks: StreamHooks): { p
   if (header) parseProgram([...header, ...batch]); // an unclosed body: the error is at the end of the file
   else flushPending();
   if (diagnostics.length) return { diagnostics };
-  return { program: { file, items, comments, span: { file, start: 0, end: last ? last.endOffset! + 1 : 0 } }, diagnostics };
+  return { program: { file, items, comments, span: { file, start: 0, end: last ? (last.endOffset! + 1) | 0 : 0 } }, diagnostics };
 }
 
 function shift(t: IToken, base: number, line: number) {

@@ -13,7 +13,7 @@ export function missingComma(t: IToken, previous: IToken, text: string): boolean
 
 /** A ',' that ends a line whose next line is not indented past the statement (tokens.ts). */
 export function trailingComma(comma: IToken, file: string): Diagnostic {
-  const d = error(Codes.syntax, "trailing ',' at the end of the line", { file, start: comma.startOffset, end: comma.startOffset + 1 }, "the next line would become an argument");
+  const d = error(Codes.syntax, "trailing ',' at the end of the line", { file, start: comma.startOffset | 0, end: (comma.startOffset + 1) | 0 }, "the next line would become an argument");
   d.notes.push("remove the ','; to go on with the arguments on the next line, indent it past the statement's start");
   return d;
 }
