@@ -2,7 +2,7 @@
 import { summaryTablePieces } from "../compiler/summary.js";
 import { summaryJsonPieces } from "../compiler/summary-stream.js";
 import { DTYPES, memoryFigures, memoryLines, type Dtype } from "../compiler/memory.js";
-import { compileOptionsOf, compileWithFlags, EXIT, UsageError } from "./io.js";
+import { compileOptionsOf, compileWithFlags, EXIT, UsageError, type Out } from "./io.js";
 import { defineCommand, intFlag, jsonOption, networkOptions } from "./options.js";
 
 export const summaryCommand = defineCommand({
@@ -35,10 +35,10 @@ output and its gradient, parameters) and for training (+ gradients + optimizer s
     if ("code" in r) return r.code;
     const memory = memoryFigures(r.graph, r.counts, { batch, dtype, optimizer });
     if (values.json) {
-      const last = writeAllButLast(summaryJsonPieces(r.graph, r.counts), out); // it ends the object: the memory figures go before its brace
+      const last = await writeAllButLast(summaryJsonPieces(r.graph, r.counts), out); // it ends the object: the memory figures go before its brace
       out.stdout(memory ? last.replace(/\n}$/, `,\n "memory": ${JSON.stringify(memory)}\n}`) : last);
     } else {
-      const footer = writeAllButLast(summaryTablePieces(r.graph, r.counts, { depth }), out).slice(0, -1); // the memory figures go before its closing rule
+      const footer = (await writeAllButLast(summaryTablePieces(r.graph, r.counts, { depth }), out)).slice(0, -1); // the memory figures go before its closing rule
       const rule = footer.slice(footer.lastIndexOf("\n") + 1);
       out.stdout(memory ? `${footer}\n${memoryLines(memory).join("\n")}\n${rule}` : footer);
     }
@@ -46,11 +46,14 @@ output and its gradient, parameters) and for training (+ gradients + optimizer s
   },
 });
 
-/** Writes every piece but the last, which it returns (a generator yields at least one). */
-function writeAllButLast(pieces: Iterable<string>, out: { stdout: (s: string) => void }): string {
+/** Writes every piece but the last, which it returns (a generator yields at least one), each once stdout has taken the one before. */
+async function writeAllButLast(pieces: Iterable<string>, out: Out): Promise<string> {
   let previous: string | undefined;
   for (const piece of pieces) {
-    if (previous !== undefined) out.stdout(previous);
+    if (previous !== undefined) {
+      out.stdout(previous);
+      await out.drained?.();
+    }
     previous = piece;
   }
   return previous!;
