@@ -36,7 +36,8 @@ export class SharedCalls {
     const view = this.view(key, start);
     if (view) return view;
     const plain = simpleCall(tokens, from, to, this.file);
-    if (plain && this.templates.size < MAX_TEMPLATES && !key.includes("\n")) this.templates.set(key, { handler: viewOf(plain), tokens: to - from });
+    // A labelled line is not shared: written twice, it is a duplicate, reported at its own label.
+    if (plain && !plain.label && this.templates.size < MAX_TEMPLATES && !key.includes("\n")) this.templates.set(key, { handler: viewOf(plain), tokens: to - from });
     return plain;
   }
 

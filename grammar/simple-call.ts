@@ -10,10 +10,17 @@ import * as T from "./tokens.js";
 
 /** The statement of tokens[from, to), when it is a simple layer call; else undefined. */
 export function simpleCall(tokens: IToken[], from: number, to: number, file: string): A.CallStmt | undefined {
-  const id = tokens[from];
-  if (to - from < 1 || id.tokenType !== T.Identifier) return undefined;
+  if (to - from < 1) return undefined;
+  // `conv1: conv 64, 7x7` and `"layer 3": …`: a label whose text has no {expression}
+  let label: A.Label | undefined;
+  if (to - from >= 3 && tokens[from + 1].tokenType === T.Colon) {
+    label = plainLabel(tokens[from], file);
+    if (!label) return undefined;
+  }
+  const id = tokens[label ? from + 2 : from];
+  if (id.tokenType !== T.Identifier) return undefined;
   const args: A.Arg[] = [];
-  let i = from + 1;
+  let i = (label ? from + 2 : from) + 1;
   while (i < to) {
     if (args.length) {
       if (tokens[i].tokenType !== T.Comma) return undefined;
@@ -38,9 +45,19 @@ export function simpleCall(tokens: IToken[], from: number, to: number, file: str
     calleeSpan: span(id, file),
     args,
     parens: false,
-    span: { file, start: id.startOffset | 0, end: (last.startOffset + last.image.length) | 0 },
-    label: undefined, // after the span, as the parser's statements have them (the same keys, the same JSON)
+    span: { file, start: tokens[from].startOffset | 0, end: (last.startOffset + last.image.length) | 0 },
+    label, // after the span, as the parser's statements have them (the same keys, the same JSON)
   };
+}
+
+/** A label as cst-to-ast.ts builds it: a name or number, or a string without `{…}` parts (its text undecoded, as there). */
+function plainLabel(t: IToken, file: string): A.Label | undefined {
+  const type = t.tokenType;
+  if (type === T.Identifier || type === T.Integer) return { name: t.image, span: span(t, file) };
+  if (type !== T.StringLiteral) return undefined;
+  const raw = t.image.slice(1, -1);
+  if (raw.includes("{") || raw.includes("}")) return undefined;
+  return { name: raw, span: span(t, file), parts: raw ? [raw] : [] };
 }
 
 // Offsets as small integers (`| 0`): Chevrotain's token offsets are stored as doubles, and

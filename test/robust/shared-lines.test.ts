@@ -75,6 +75,9 @@ describe("lines that repeat an earlier one", () => {
       "network n {\n  input 3x8x8\n" + "  relu\n  conv 8, 9x9\n".repeat(3) + "}\n", // a shape error
       "network n {\n  input 3x8x8\n" + "  conv 8, 3, 3x3, 1\n".repeat(3) + "}\n", // too many by position
       "network n {\n  input 3x8x8\n" + "  linear 10\n".repeat(3) + "}\n", // a warning
+      "network n {\n  input 3x8x8\n" + '  "c1": conv 8, 3x3, pad = 1\n'.repeat(3) + "}\n", // a duplicate label, at each repeat's own label
+      "network n {\n  input 3x8x8\n" + "  c1: conv 8, 3x3\n  7: relu\n  c1: relu\n  7: conv 8, 3x3, pad = true\n" + "}\n", // name and number labels
+      "network n {\n  input 3x8x8\n" + '  "": conv 8, 3x3\n  "a b": conv 8, 3x3, padding = 1\n' + "}\n", // an empty label; a spaced one
     ];
     for (const src of bad) {
       const render = async (parser: typeof parse) => {

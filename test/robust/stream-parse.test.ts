@@ -18,6 +18,32 @@ describe("parsing statement by statement", () => {
     }
   });
 
+  it("reads labelled layer calls exactly as the parser does: keys, values, spans, JSON", () => {
+    const text = [
+      "network a {",
+      "  input 3x8x8",
+      '  "conv1": conv 8, 3x3, pad = 1',
+      "  c2: conv 8, 3x3, stride = 2, bias = false",
+      "  3: relu",
+      '  "": relu',
+      '  "with \\"quote\\" and space": conv 4, 1x1',
+      '  "block{1 + 1}": conv 4, 1x1',
+      '  "x}": relu',
+      "  t: maxpool 2",
+      '  "conv1": conv 8, 3x3, pad = 1',
+      "}",
+    ].join("\n") + "\n";
+    const whole = parse(text, "l.net");
+    expect(whole.diagnostics).toEqual([]);
+    for (const [pieceChars, batchTokens] of [[1, 1], [9, 4], [1 << 14, 2_000]]) {
+      const streamed = parseLarge(text, "l.net", { pieceChars, batchTokens });
+      expect(streamed).toStrictEqual(whole);
+      expect(JSON.stringify(streamed.program)).toBe(JSON.stringify(whole.program));
+      const body = (p: typeof whole) => (p.program!.items[0] as { body: object[] }).body;
+      expect(body(streamed).map((s) => Object.keys(s))).toEqual(body(whole).map((s) => Object.keys(s)));
+    }
+  });
+
   it("gives the same syntax errors", () => {
     const bad = [
       "network a {\n  input 3x8x8\n  conv 16 3x3\n  relu\n}\n",
