@@ -5,7 +5,7 @@ import type { Program } from "../syntax/ast.js";
 import { Codes, error, type Diagnostic } from "../syntax/diagnostics.js";
 import { parse } from "./index.js";
 import { printProgram, type PrintOptions } from "./printer.js";
-import { serialize } from "./relocate.js";
+import { sameTree, serialize } from "./relocate.js";
 
 export interface FormatResult {
   formatted?: string;
@@ -17,14 +17,21 @@ export function formatText(text: string, file: string, opts: PrintOptions = {}):
   if (!parsed.program) return { diagnostics: parsed.diagnostics };
   const formatted = printProgram(parsed.program, text, opts);
   const again = parse(formatted, file).program;
-  if (!again || shape(again) !== shape(parsed.program) || comments(again) !== comments(parsed.program))
+  if (!again || !sameShape(again, parsed.program) || comments(again) !== comments(parsed.program))
     return { diagnostics: [error(Codes.internal, `formatting ${file} would change its meaning; it was left as it is (a bug in netc fmt)`)] };
   return { formatted, diagnostics: [] };
 }
 
 /** The AST without positions: what a program means, comments apart. */
 export function shape(p: Program): string {
-  return serialize(p.items, (k) => k === "span" || k.endsWith("Span") || k === "file"); // 10,000-deep sums: no recursion
+  return serialize(p.items, positional); // 10,000-deep sums: no recursion
 }
+
+/** Whether two programs have the same `shape`, compared without writing it. */
+export function sameShape(a: Program, b: Program): boolean {
+  return sameTree(a.items, b.items, positional);
+}
+
+const positional = (k: string) => k === "span" || k.endsWith("Span") || k === "file";
 
 const comments = (p: Program) => JSON.stringify(p.comments.map((c) => c.text.trimEnd()));

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "../grammar/index.js";
-import { formatText, shape } from "../grammar/format.js";
+import { formatText, sameShape, shape } from "../grammar/format.js";
+import { readFileSync } from "node:fs";
 import { compileFile } from "../compiler/compile.js";
 import { summaryJson } from "../compiler/summary.js";
 import { mutatedLibrary, validNetwork } from "./support/generators.js";
@@ -116,4 +117,27 @@ describe("formatting mutated library files that still parse", () => {
       runs(50),
     );
   }, 30_000);
+});
+
+describe("comparing ASTs without writing them", () => {
+  it("sameShape answers as comparing the shape texts: mutants against their library file, and formatted files", async () => {
+    let same = 0;
+    let different = 0;
+    await fc.assert(
+      fc.asyncProperty(mutatedLibrary, async ({ path, text }) => {
+        const mutant = parse(text, path).program;
+        if (!mutant) return;
+        const original = parse(readFileSync(path, "utf8"), path).program!;
+        const equal = shape(mutant) === shape(original);
+        expect(sameShape(mutant, original), text).toBe(equal);
+        expect(sameShape(original, mutant), text).toBe(equal);
+        [same, different] = equal ? [same + 1, different] : [same, different + 1];
+        const formatted = formatText(text, path).formatted;
+        if (formatted) expect(sameShape(parse(formatted, path).program!, mutant)).toBe(true);
+      }),
+      runs(200),
+    );
+    expect(different).toBeGreaterThan(10); // the property saw both answers
+    expect(same).toBeGreaterThan(0);
+  }, 60_000);
 });
