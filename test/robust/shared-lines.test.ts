@@ -9,6 +9,7 @@ import { parse, parseLarge } from "../../grammar/index.js";
 import { compileFile } from "../../compiler/compile.js";
 import { renderDiagnostics } from "../../syntax/render-diagnostics.js";
 import { sameText, type CallStmt, type NetworkDecl } from "../../syntax/ast.js";
+import { sameShape, shape } from "../../grammar/format.js";
 
 const lines = [
   "conv 8, 3x3, pad = 1",
@@ -145,5 +146,29 @@ describe("lines that repeat an earlier one", () => {
         else expect(large, src).toEqual(whole);
       }
     }
+  });
+
+  it("compare as the parser's statements when formatting checks its output: views of statements found the same once", () => {
+    const big = (n: number, odd = "") => `network n {\n  input 3x8x8\n${"  conv 8, 3x3, pad = 1\n  relu\n".repeat(n)}${odd}${"  conv 8, 3x3, pad = 1\n".repeat(3)}}\n`;
+    const read = (t: string) => parseLarge(t, "big.net", { pieceChars: 512, batchTokens: 40 }).program!;
+    const a = read(big(200));
+    const b = read(`# moved by a comment\n${big(200)}`);
+    expect(sameShape(a, b)).toBe(true);
+    expect(shape(a)).toBe(shape(b));
+    for (const odd of ["  conv 8, 3x3, pad = 2\n", "  conv 8, 3x3\n", "  relu\n"]) {
+      const c = read(big(200, odd));
+      expect(sameShape(a, c), odd).toBe(false);
+      expect(sameShape(c, a), odd).toBe(false);
+    }
+    expect(sameShape(a, read(big(200).replaceAll("pad = 1", "pad = 2")))).toBe(false); // the same lines, another statement
+    const swapped = big(200).replace(/(  conv 8, 3x3, pad = 1\n  relu\n){100}/, (m) => `${m.slice(0, -30)}  relu\n  conv 8, 3x3, pad = 1\n`);
+    expect(swapped.length).toBe(big(200).length);
+    expect(sameShape(a, read(swapped))).toBe(false); // views of the other line, in the middle
+    const d = read(big(200));
+    const last = (d.items[0] as NetworkDecl).body.at(-1) as CallStmt;
+    expect(last[sameText]).toBeDefined();
+    last.args = [...last.args.slice(0, 2)]; // written to: no longer its line's text, compared field by field
+    expect(sameShape(a, d)).toBe(false);
+    expect(sameShape(a, read(big(200)))).toBe(true);
   });
 });
