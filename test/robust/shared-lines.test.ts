@@ -165,7 +165,7 @@ describe("lines that repeat an earlier one", () => {
     expect(swapped.length).toBe(big(200).length);
     expect(sameShape(a, read(swapped))).toBe(false); // views of the other line, in the middle
     const d = read(big(200));
-    const last = (d.items[0] as NetworkDecl).body.at(-1) as CallStmt;
+    const last = (d.items[0] as NetworkDecl).body.at(-1) as CallStmt & { [sameText]?: CallStmt };
     expect(last[sameText]).toBeDefined();
     last.args = [...last.args.slice(0, 2)]; // written to: no longer its line's text, compared field by field
     expect(sameShape(a, d)).toBe(false);
