@@ -6,6 +6,7 @@
 // what precedes them on that line.
 import { builders, printer } from "prettier/doc";
 import type * as A from "../syntax/ast.js";
+import { sameText } from "../syntax/ast.js";
 import type { Span } from "../syntax/diagnostics.js";
 import { CommentPlacer } from "./printer-comments.js";
 import { childrenOf, precedence, OR, NOT, COMPARISON, UNARY, POSTFIX } from "./printer-precedence.js";
@@ -30,6 +31,8 @@ export function programDoc(program: A.Program, text: string): Doc {
 }
 
 class Printer extends CommentPlacer {
+  private readonly sharedDocs = new Map<A.CallStmt, Doc>();
+
   program(): Doc {
     const parts: Doc[] = [];
     let prev: A.Item | undefined;
@@ -145,7 +148,7 @@ class Printer extends CommentPlacer {
       case "input":
         return ["input ", this.expr(s.shape), s.name ? [" as ", s.name] : ""];
       case "call":
-        return this.call(s);
+        return this.sharedCall(s);
       case "group":
         return this.body(s.body, s.bodySpan);
       case "repeat":
@@ -170,6 +173,15 @@ class Printer extends CommentPlacer {
   }
 
   /** `conv 64, 3x3, stride = 2`; when too long, each argument after the first on its own line. */
+  /** A line written as an earlier one (a view, shared-calls.ts) shares one document with the lines like it: a million lines build a few. */
+  private sharedCall(s: A.CallStmt): Doc {
+    const text = (s as { [sameText]?: A.CallStmt })[sameText];
+    if (!text) return this.call(s);
+    let doc = this.sharedDocs.get(text);
+    if (!doc) this.sharedDocs.set(text, (doc = this.call(text)));
+    return doc;
+  }
+
   private call(s: A.CallStmt): Doc {
     if (s.parens) return [s.callee, this.parenArgs(s.args)];
     if (!s.args.length) return s.callee;

@@ -10,6 +10,7 @@ import { compileFile } from "../../compiler/compile.js";
 import { renderDiagnostics } from "../../syntax/render-diagnostics.js";
 import { sameText, type CallStmt, type NetworkDecl } from "../../syntax/ast.js";
 import { sameShape, shape } from "../../grammar/format.js";
+import { printProgram } from "../../grammar/printer.js";
 
 const lines = [
   "conv 8, 3x3, pad = 1",
@@ -170,5 +171,21 @@ describe("lines that repeat an earlier one", () => {
     last.args = [...last.args.slice(0, 2)]; // written to: no longer its line's text, compared field by field
     expect(sameShape(a, d)).toBe(false);
     expect(sameShape(a, read(big(200)))).toBe(true);
+  });
+
+  it("print as the parser's statements: one document shared by the lines written alike, comments in their places", () => {
+    const longLine = "conv 64, 3x3, stride = 1, pad = 1, dilation = 1, groups = 1, bias = false";
+    const unit = [`  ${longLine}`, "  relu # after the relu", "  # own line", `  ${longLine} # trailing`, "  c1: conv 8, 3x3", "  conv 8,3x3", "", "  maxpool 2"];
+    const src = `network n {\n  input 3x8x8\n${Array.from({ length: 12 }, () => unit.join("\n")).join("\n")}\n}\n`;
+    const whole = parse(src, "p.net").program!;
+    for (const printWidth of [100, 40, 12]) {
+      const expected = printProgram(whole, src, { printWidth });
+      for (const [pieceChars, batchTokens] of cuts) {
+        const streamed = parseLarge(src, "p.net", { pieceChars, batchTokens }).program!;
+        const views = (streamed.items[0] as NetworkDecl).body.filter((st) => (st as { [sameText]?: unknown })[sameText]).length;
+        expect(views).toBeGreaterThan(30);
+        expect(printProgram(streamed, src, { printWidth }), `${printWidth} ${pieceChars}/${batchTokens}`).toBe(expected);
+      }
+    }
   });
 });
