@@ -2,6 +2,7 @@
 // the num_batches_tracked counters), multiply-adds of convolutions and linear layers,
 // and activation memory (float32, one image).
 import type { Graph, IRNode, ModuleNode } from "./ir.js";
+import { dyingOrder, lastUses } from "./liveness.js";
 import { add, mul, type Dim } from "./symbolic.js";
 
 export interface Counts {
@@ -35,23 +36,11 @@ export function count(g: Graph): Counts {
   return { params, buffers, counters, macs, activations, peakActivations: peak(g) };
 }
 
-/**
- * Peak of live activations when nodes run in order and each value is freed after its last
- * use. The values dying at each node are kept as one list in node order (offsets per
- * node), not an array a node: a million layers made two million small arrays here.
- */
+/** Peak of live activations when nodes run in order and each value is freed after its last use. */
 function peak(g: Graph): number | null {
-  const n = g.nodes.length;
-  const lastUse = new Int32Array(n).fill(-1);
-  for (const node of g.nodes) for (const i of node.inputs) lastUse[i] = node.id; // ids grow: the last reader wins
-  for (const o of g.outputs) lastUse[o.node] = n;
-  const start = new Int32Array(n + 1); // the values dying at node k: order[start[k], start[k + 1])
-  for (let i = 0; i < n; i++) if (lastUse[i] >= 0 && lastUse[i] < n) start[lastUse[i] + 1]++;
-  for (let k = 0; k < n; k++) start[k + 1] += start[k];
-  const order = new Int32Array(start[n]);
-  const filled = start.slice(0, n);
-  for (let i = 0; i < n; i++) if (lastUse[i] >= 0 && lastUse[i] < n) order[filled[lastUse[i]]++] = i;
-  const sizes = new Float64Array(n);
+  const lastUse = lastUses(g);
+  const { start, order } = dyingOrder(lastUse);
+  const sizes = new Float64Array(g.nodes.length);
   let live = 0;
   let best = 0;
   for (const node of g.nodes) {

@@ -16,17 +16,34 @@ export interface Liveness {
 }
 
 export function liveness(g: Graph): Liveness {
-  const n = g.nodes.length;
   const users: number[][] = g.nodes.map(() => []);
+  for (const node of g.nodes) for (const i of new Set(node.inputs)) users[i].push(node.id);
+  const lastUse = lastUses(g);
+  const { start, order } = dyingOrder(lastUse);
+  const dying = g.nodes.map((_, k) => [...order.subarray(start[k], start[k + 1])]);
+  return { users, lastUse, dying, outputs: new Set(g.outputs.map((o) => o.node)) };
+}
+
+/** The last node to read each value; `nodes.length` for an output; -1 for none. */
+export function lastUses(g: Graph): Int32Array {
+  const n = g.nodes.length;
   const lastUse = new Int32Array(n).fill(-1);
-  for (const node of g.nodes)
-    for (const i of new Set(node.inputs)) {
-      users[i].push(node.id);
-      lastUse[i] = node.id;
-    }
-  const outputs = new Set(g.outputs.map((o) => o.node));
-  for (const o of outputs) lastUse[o] = n;
-  const dying: number[][] = g.nodes.map(() => []);
-  for (let i = 0; i < n; i++) if (lastUse[i] >= 0 && lastUse[i] < n) dying[lastUse[i]].push(i);
-  return { users, lastUse, dying, outputs };
+  for (const node of g.nodes) for (const i of node.inputs) lastUse[i] = node.id; // nodes in order: the last reader wins
+  for (const o of g.outputs) lastUse[o.node] = n;
+  return lastUse;
+}
+
+/**
+ * The values whose last use each node is, as one list in node order: node k's are
+ * order[start[k], start[k + 1]). (A million layers made a million small arrays as `dying`.)
+ */
+export function dyingOrder(lastUse: Int32Array): { start: Int32Array; order: Int32Array } {
+  const n = lastUse.length;
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) if (lastUse[i] >= 0 && lastUse[i] < n) start[lastUse[i] + 1]++;
+  for (let k = 0; k < n; k++) start[k + 1] += start[k];
+  const order = new Int32Array(start[n]);
+  const filled = start.slice(0, n);
+  for (let i = 0; i < n; i++) if (lastUse[i] >= 0 && lastUse[i] < n) order[filled[lastUse[i]]++] = i;
+  return { start, order };
 }

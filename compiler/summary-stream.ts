@@ -2,10 +2,10 @@
 // null, 1), written in pieces of 200 entries, so that neither the whole object tree nor
 // one 300 MB string is ever in memory. A piece (about 30 KB) stays under V8's
 // large-object size and dies young; pieces of 2,000 cost a million layers 1.5 s more.
-import type { Counts } from "./count.js";
+import { nodeParams, type Counts } from "./count.js";
 import type { Graph, IRNode } from "./ir.js";
 import { weightName } from "./ir.js";
-import { jsonDim, jsonLayer, jsonShape, summaryJson } from "./summary.js";
+import { jsonDim, jsonShape, summaryJson } from "./summary.js";
 
 /** Pieces whose concatenation is JSON.stringify(summaryJson(g, counts), null, 1); each but the last ends a line. */
 export function* summaryJsonPieces(g: Graph, counts: Counts, batch = 200): Generator<string> {
@@ -25,17 +25,7 @@ export function* summaryJsonPieces(g: Graph, counts: Counts, batch = 200): Gener
     return text;
   };
   // Entries written from the nodes directly: names are quoted without JSON.stringify when
-  // they need no escaping, and a layer's parameter count is computed once per weight list
-  // (repeated layers share theirs). A million layers: 11.8 -> about 9 s.
-  const paramCounts = new Map<object, number>();
-  const paramsOf = (n: IRNode) => {
-    let p = paramCounts.get(n.weights);
-    if (p === undefined) {
-      p = jsonLayer({ ...n, shape: [] }).params;
-      if (paramCounts.size < 100_000) paramCounts.set(n.weights, p);
-    }
-    return p;
-  };
+  // they need no escaping (a million layers: 11.8 -> about 9 s, before the tails below).
   // An entry is its name's text between a head and a tail; the tail (shape, counts) is
   // the previous entry's when the node shares its shape, weights and MACs (a run of
   // repeated layers), so a million entries cost three strings each, joined once a piece.
@@ -45,7 +35,7 @@ export function* summaryJsonPieces(g: Graph, counts: Counts, batch = 200): Gener
       if (n.op === "input") continue;
       if (!tailOf || tailOf.op !== n.op || tailOf.shape !== n.shape || tailOf.weights !== n.weights || tailOf.macs !== n.macs) {
         const shape = (n.shape && shapeTexts.get(n.shape)) || listOf(n.shape, jsonShape(n.shape));
-        const text = `,\n   "op": ${quote(n.op)},\n   "outputShape": ${shape},\n   "params": ${paramsOf(n)},\n   "macs": ${scalar(jsonDim(n.macs))}\n  }`;
+        const text = `,\n   "op": ${quote(n.op)},\n   "outputShape": ${shape},\n   "params": ${nodeParams(n)},\n   "macs": ${scalar(jsonDim(n.macs))}\n  }`;
         tailOf = { op: n.op, shape: n.shape, weights: n.weights, macs: n.macs, text };
       }
       yield [quote(n.name), tailOf.text];

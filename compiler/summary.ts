@@ -1,6 +1,6 @@
 // Summaries: a torchinfo-like table (layer tree with depth, output shape, parameters,
 // MACs; blocks collapse below a depth) with totals, and the same facts as JSON.
-import { moduleTotals, outputOf, type Counts } from "./count.js";
+import { moduleTotals, nodeParams, outputOf, type Counts } from "./count.js";
 import type { Graph, IRNode, ModuleNode } from "./ir.js";
 import { weightName } from "./ir.js";
 import { formatDim, names, type Dim } from "./symbolic.js";
@@ -155,7 +155,7 @@ export const jsonLayer = (n: IRNode) => ({
   name: n.name,
   op: n.op,
   outputShape: jsonShape(n.shape),
-  params: n.weights.reduce((s, w) => (w.kind === "parameter" ? s + w.shape.reduce((p, d) => p * d, 1) : s), 0),
+  params: nodeParams(n),
   macs: jsonDim(n.macs),
 });
 
